@@ -1,0 +1,61 @@
+/**
+ * The shared body of the shape-preserving functions (softmax, logSoftmax):
+ * convert the input, check the options, run a kernel on every slice along the
+ * axis, and give the result back in the input's kind.
+ */
+import { SoftmaxError } from "../errors.js";
+import { NOTHING } from "../kernels/js/stats.js";
+import { fromFlat, outputBuffer, toFlat, toMask } from "../tensor/convert.js";
+import { forEachSlice, layoutOf, normalizeAxis } from "../tensor/layout.js";
+import type { Mask } from "../tensor/types.js";
+import { checkOptions, policyOf, scratchOf, slicePath, temperatureOf } from "./options.js";
+
+/** Options of softmax and logSoftmax. */
+export interface AlongAxisOptions {
+  /** The axis the probabilities sum along. Default -1 (the last); negative counts from the end. */
+  axis?: number;
+  /** Divide the logits by T (finite, ≥ 0) first. Default 1. 0 is the argmax limit: a one-hot, ties sharing equally. */
+  temperature?: number;
+  /** A boolean mask of the input's shape: `false` entries get probability 0 / log-probability -Infinity and do not count. */
+  where?: Mask;
+  /** A caller's Float32Array or Float64Array of the input's length (typed or tensor-like input only). May be the input itself. */
+  out?: Float32Array | Float64Array;
+  /** What a slice that is entirely -Infinity or masked gives: "zeros" (default: probabilities 0, log-probabilities -Infinity), "nan", or "error" (throws FULLY_MASKED). */
+  onFullyMasked?: "zeros" | "nan" | "error";
+}
+
+const KNOWN = ["axis", "temperature", "where", "out", "onFullyMasked"] as const;
+
+type Kernel = (
+  x: ArrayLike<number>,
+  y: Float32Array | Float64Array,
+  off: number,
+  stride: number,
+  n: number,
+  mask: Uint8Array | null,
+  t: number,
+  nothing: number,
+  scratch: Float64Array | null,
+) => number;
+
+/** Runs `kernel` on every slice; `fill` is the "zeros" value of a fully masked slice (0 or -Infinity). */
+export function alongAxis(fn: string, x: unknown, options: unknown, kernel: Kernel, fill: number): unknown {
+  const o = checkOptions(options, KNOWN, fn);
+  const flat = toFlat(x, fn);
+  const axis = normalizeAxis(o.axis, flat.shape.length, fn);
+  const t = temperatureOf(o.temperature, fn);
+  const policy = policyOf(o.onFullyMasked, fn);
+  const mask = toMask(o.where as Mask | undefined, flat.shape, fn);
+  const kindFloat32 = flat.kind.type !== "nested" && flat.kind.float32;
+  const y = outputBuffer(flat.data.length, kindFloat32, o.out, fn, flat.kind);
+  const layout = layoutOf(flat.shape, axis);
+  const scratch = y instanceof Float64Array ? null : scratchOf(layout.n);
+  const nothing = policy === "zeros" ? fill : Number.NaN;
+  forEachSlice(layout, (off, stride, slice) => {
+    const status = kernel(flat.data, y, off, stride, layout.n, mask, t, nothing, scratch);
+    if (status === NOTHING && policy === "error" && layout.n > 0) {
+      throw new SoftmaxError({ code: "FULLY_MASKED", fn, arg: "x", path: slicePath(slice, flat.shape, axis) });
+    }
+  });
+  return fromFlat(y, flat.shape, flat.kind);
+}
