@@ -20,7 +20,9 @@ export type SoftmaxErrorCode =
   /** The operation has no answer for an empty slice (argmax of nothing). */
   | "EMPTY"
   /** A slice is entirely -Infinity or masked and `onFullyMasked: "error"` was asked for. */
-  | "FULLY_MASKED";
+  | "FULLY_MASKED"
+  /** A GPU device refused or failed the work (validation, out of memory, internal error, device lost). `received` is the device's message. */
+  | "DEVICE";
 
 /** The structured fields of a {@link SoftmaxError}. */
 export interface SoftmaxIssue {
@@ -85,6 +87,8 @@ export function describe(issue: SoftmaxIssue): string {
       return `${issue.fn}: slice ${where} is entirely -Infinity or masked`;
     case "EMPTY":
       return `${issue.fn}: ${where} is empty${expected}`;
+    case "DEVICE":
+      return `${issue.fn}: the GPU device reported an error for ${where}${expected}${received}`;
     default:
       return `${issue.fn}: invalid ${where}${expected}${received}`;
   }

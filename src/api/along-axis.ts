@@ -5,6 +5,7 @@
  */
 import { SoftmaxError } from "../errors.js";
 import { NOTHING } from "../kernels/js/stats.js";
+import { wasmAlongAxis } from "../kernels/wasm/hooks.js";
 import { fromFlat, outputBuffer, toFlat, toMask } from "../tensor/convert.js";
 import { forEachSlice, layoutOf, normalizeAxis } from "../tensor/layout.js";
 import type { Mask } from "../tensor/types.js";
@@ -22,9 +23,11 @@ export interface AlongAxisOptions {
   out?: Float32Array | Float64Array;
   /** What a slice that is entirely -Infinity or masked gives: "zeros" (default: probabilities 0, log-probabilities -Infinity), "nan", or "error" (throws FULLY_MASKED). */
   onFullyMasked?: "zeros" | "nan" | "error";
+  /** Float32 results of the WASM kernels: "exact" (default, correctly rounded) or "fast" (within 2.5 ulp). See docs/readme/performance.md. */
+  precision?: "exact" | "fast";
 }
 
-const KNOWN = ["axis", "temperature", "where", "out", "onFullyMasked"] as const;
+const KNOWN = ["axis", "temperature", "where", "out", "onFullyMasked", "precision"] as const;
 
 type Kernel = (
   x: ArrayLike<number>,
@@ -51,7 +54,9 @@ export function alongAxis(fn: string, x: unknown, options: unknown, kernel: Kern
   const layout = layoutOf(flat.shape, axis);
   const scratch = y instanceof Float64Array ? null : scratchOf(layout.n);
   const nothing = policy === "zeros" ? fill : Number.NaN;
+  const done = wasmAlongAxis(fn, flat.data, y, layout, mask, t, o.precision);
   forEachSlice(layout, (off, stride, slice) => {
+    if (done !== null && done[slice] === 1) return;
     const status = kernel(flat.data, y, off, stride, layout.n, mask, t, nothing, scratch);
     if (status === NOTHING && policy === "error" && layout.n > 0) {
       throw new SoftmaxError({ code: "FULLY_MASKED", fn, arg: "x", path: slicePath(slice, flat.shape, axis) });

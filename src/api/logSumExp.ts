@@ -1,5 +1,6 @@
 import { SoftmaxError } from "../errors.js";
 import { logSumExpKernel, nothingCounted, weightedLogSumExpKernel, weightedSign } from "../kernels/js/logSumExp.js";
+import { wasmLogSumExp } from "../kernels/wasm/hooks.js";
 import { type Flat, fromFlat, outputBuffer, sizeOf, toFlat, toMask } from "../tensor/convert.js";
 import { forEachSlice, layoutOf, normalizeAxis, reducedShape } from "../tensor/layout.js";
 import type { Logits, Mask, Tensor } from "../tensor/types.js";
@@ -23,9 +24,11 @@ export interface LogSumExpOptions {
   out?: Float32Array | Float64Array;
   /** What a slice with nothing counted gives: "zeros" (default: -Infinity, the log of an empty sum), "nan" or "error". */
   onFullyMasked?: "zeros" | "nan" | "error";
+  /** Float32 results of the WASM kernels: "exact" (default, correctly rounded) or "fast" (within 2.5 ulp). See docs/readme/performance.md. */
+  precision?: "exact" | "fast";
 }
 
-const KNOWN = ["axis", "keepDims", "temperature", "weights", "returnSign", "where", "out", "onFullyMasked"] as const;
+const KNOWN = ["axis", "keepDims", "temperature", "weights", "returnSign", "where", "out", "onFullyMasked", "precision"] as const;
 
 /** The result kind: a number for a full reduction of an array, an array of lower rank, or a tensor-like. */
 export type LogSumExpResult = number | number[] | number[][] | Float32Array | Float64Array | Tensor | unknown[];
@@ -142,7 +145,12 @@ export function logSumExp(x: Logits, options?: LogSumExpOptions): LogSumExpResul
     layout = { outer: size, n, inner: 1 };
   }
   const nothing = policy === "nan" ? Number.NaN : Number.NEGATIVE_INFINITY;
+  const done = wasmLogSumExp(flat.data, value, layout, mask, t, weights !== null, o.precision);
   forEachSlice(layout, (off, stride, slice) => {
+    if (done !== null && done[slice] === 1) {
+      if (sign) sign[slice] = 1;
+      return;
+    }
     let v: number;
     if (weights) {
       v = weightedLogSumExpKernel(flat.data, weights, off, stride, layout.n, mask, nothing);

@@ -1,0 +1,303 @@
+/**
+ * `npm run bench` (`npm run bench:quick`: fewer repetitions).
+ *
+ * softmax and logSoftmax of float32 logits 4·N(0,1) (seeded) for the shapes
+ * of issue 3, in one run, against the anchors: the plain JS loop (the seeds'
+ * formula, made stable by subtracting the maximum), @tensorflow/tfjs-backend-cpu,
+ * @tensorflow/tfjs-backend-wasm (SIMD binary from node_modules, no network),
+ * onnxruntime-node (a hand-encoded one-node model, intraOpNumThreads 1 and its
+ * default), our WASM kernels (exact / fast, 1 and 2 threads), our JS kernel,
+ * and the copy floor (`dst.set(src)`).
+ *
+ * Timings are medians over ≥ 15 samples (each sample repeats the call until it
+ * lasts ≥ 3 ms) with the interquartile range and min–max. The machine's cores
+ * are shared, so absolute figures are noisy: ratios within one run are what
+ * counts. Accuracy (max ulp, % correctly rounded) is measured for every
+ * contender on the same inputs against our float64 JS kernel (itself within
+ * 4 float64 ulp of 60-digit decimal.js, test/accuracy), i.e. the exact value
+ * to ~2^-50. Results: stdout and bench/results/latest.md. Never part of CI.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { cpus } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import * as tf from "@tensorflow/tfjs-core";
+import "@tensorflow/tfjs-backend-cpu";
+import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
+import * as ort from "onnxruntime-node";
+import { logSoftmax, setBackend, setThreads, softmax } from "../src/index.js";
+import { onnxModel } from "./onnx-model.js";
+
+const quick = process.argv.includes("--quick");
+const only = process.argv.find((a) => a.startsWith("--shape="))?.slice(8);
+const SAMPLES = quick ? 7 : 15;
+const SAMPLE_MS = quick ? 1 : 3;
+const SHAPES: [number, number][] = [
+  [1, 1000],
+  [1, 1_000_000],
+  [64, 32000],
+  [1000, 1000],
+  [16384, 128],
+];
+
+type Fn = "softmax" | "logSoftmax";
+type Run = () => Float32Array | Promise<Float32Array>;
+interface Contender {
+  name: string;
+  /** Makes the two runners for a shape: allocating (array in → new array out) and with out buffers / prepared input. */
+  prepare(fn: Fn, x: Float32Array, rows: number, n: number): Promise<{ alloc: Run; out: Run | null; done?: () => void }>;
+}
+
+/** Mulberry32 + Box–Muller: 4·N(0,1), reproducible. */
+function logits(size: number, seed: number): Float32Array {
+  let a = seed >>> 0;
+  const rand = (): number => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const x = new Float32Array(size);
+  for (let i = 0; i < size; i++) x[i] = 4 * Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
+  return x;
+}
+
+/** The seeds' formula e^x / Σ e^x, made stable (x - max), in plain JS. */
+function plainJs(fn: Fn, x: Float32Array, y: Float32Array, rows: number, n: number): Float32Array {
+  for (let r = 0; r < rows; r++) {
+    const o = r * n;
+    let m = Number.NEGATIVE_INFINITY;
+    for (let i = o; i < o + n; i++) if ((x[i] as number) > m) m = x[i] as number;
+    let s = 0;
+    if (fn === "softmax") {
+      for (let i = o; i < o + n; i++) {
+        const e = Math.exp((x[i] as number) - m);
+        y[i] = e;
+        s += e;
+      }
+      for (let i = o; i < o + n; i++) y[i] = (y[i] as number) / s;
+    } else {
+      for (let i = o; i < o + n; i++) s += Math.exp((x[i] as number) - m);
+      const l = Math.log(s);
+      for (let i = o; i < o + n; i++) y[i] = (x[i] as number) - m - l;
+    }
+  }
+  return y;
+}
+
+const contenders: Contender[] = [
+  {
+    name: "copy floor (dst.set)",
+    async prepare(_fn, x) {
+      const dst = new Float32Array(x.length);
+      return {
+        alloc: () => new Float32Array(x),
+        out: () => {
+          dst.set(x);
+          return dst;
+        },
+      };
+    },
+  },
+  {
+    name: "plain JS loop",
+    async prepare(fn, x, rows, n) {
+      const y = new Float32Array(x.length);
+      return { alloc: () => plainJs(fn, x, new Float32Array(x.length), rows, n), out: () => plainJs(fn, x, y, rows, n) };
+    },
+  },
+  ...(["cpu", "wasm"] as const).map(
+    (b): Contender => ({
+      name: `tfjs-${b}`,
+      async prepare(fn, x, rows, n) {
+        await tf.setBackend(b);
+        const op = fn === "softmax" ? tf.softmax : tf.logSoftmax;
+        const input = tf.tensor2d(x, [rows, n]);
+        const run = (t: tf.Tensor2D): Float32Array => {
+          const y = op(t);
+          const d = y.dataSync() as Float32Array;
+          y.dispose();
+          return d;
+        };
+        return {
+          alloc: () => {
+            const t = tf.tensor2d(x, [rows, n]);
+            const d = run(t);
+            t.dispose();
+            return d;
+          },
+          out: () => run(input),
+          done: () => input.dispose(),
+        };
+      },
+    }),
+  ),
+  ...([1, 0] as const).map(
+    (threads): Contender => ({
+      name: threads === 1 ? "onnxruntime-node 1 thread" : `onnxruntime-node default (${cpus().length} threads)`,
+      async prepare(fn, x, rows, n) {
+        const session = await ort.InferenceSession.create(onnxModel(fn === "softmax" ? "Softmax" : "LogSoftmax"), threads === 1 ? { intraOpNumThreads: 1 } : {});
+        const input = new ort.Tensor("float32", x, [rows, n]);
+        const run = async (t: ort.Tensor): Promise<Float32Array> => (await session.run({ x: t })).y?.data as Float32Array;
+        return { alloc: () => run(new ort.Tensor("float32", new Float32Array(x), [rows, n])), out: () => run(input), done: () => void session.release() };
+      },
+    }),
+  ),
+  {
+    name: "ours, JS kernel",
+    async prepare(fn, x, rows, n) {
+      const f = fn === "softmax" ? softmax : logSoftmax;
+      const y = new Float32Array(x.length);
+      const t = { data: x, shape: [rows, n] };
+      return {
+        alloc: () => {
+          setBackend("js");
+          return f(t).data as Float32Array;
+        },
+        out: () => {
+          setBackend("js");
+          return f(t, { out: y }).data as Float32Array;
+        },
+        done: () => setBackend("auto"),
+      };
+    },
+  },
+  ...(["exact", "fast"] as const).flatMap((precision) =>
+    [1, 2].map(
+      (threads): Contender => ({
+        name: `ours ${precision}, ${threads} thread${threads > 1 ? "s" : ""}`,
+        async prepare(fn, x, rows, n) {
+          const f = fn === "softmax" ? softmax : logSoftmax;
+          const y = new Float32Array(x.length);
+          const t = { data: x, shape: [rows, n] };
+          await setThreads(threads);
+          return {
+            alloc: () => f(t, { precision }).data as Float32Array,
+            out: () => f(t, { precision, out: y }).data as Float32Array,
+          };
+        },
+      }),
+    ),
+  ),
+];
+
+interface Stats {
+  median: number;
+  q1: number;
+  q3: number;
+  min: number;
+  max: number;
+}
+
+async function time(run: Run): Promise<Stats> {
+  const first = run();
+  const isAsync = first instanceof Promise;
+  await first;
+  const once = async (): Promise<number> => {
+    const t0 = performance.now();
+    if (isAsync) await run();
+    else run();
+    return performance.now() - t0;
+  };
+  for (let i = 0; i < 2; i++) await once();
+  const est = Math.max(await once(), 1e-4);
+  const inner = Math.max(1, Math.ceil(SAMPLE_MS / est));
+  const samples: number[] = [];
+  for (let s = 0; s < SAMPLES; s++) {
+    const t0 = performance.now();
+    if (isAsync) for (let i = 0; i < inner; i++) await run();
+    else for (let i = 0; i < inner; i++) run();
+    samples.push(((performance.now() - t0) / inner) * 1000);
+  }
+  samples.sort((a, b) => a - b);
+  const q = (p: number): number => samples[Math.min(samples.length - 1, Math.round(p * (samples.length - 1)))] as number;
+  return { median: q(0.5), q1: q(0.25), q3: q(0.75), min: samples[0] as number, max: samples[samples.length - 1] as number };
+}
+
+/** Float32 ulp at |v| (v a float64 reference). */
+function ulp32(v: number): number {
+  const a = Math.abs(v);
+  if (a < 2 ** -126) return 2 ** -149;
+  return 2 ** (Math.floor(Math.log2(a)) - 23);
+}
+
+function accuracy(y: Float32Array, ref: Float64Array): { maxUlp: number; cr: number } {
+  let maxUlp = 0;
+  let cr = 0;
+  for (let i = 0; i < ref.length; i++) {
+    const r = ref[i] as number;
+    const v = y[i] as number;
+    if (Object.is(v, Math.fround(r)) || (v === r && v === Math.fround(r))) cr++;
+    const e = r === v ? 0 : Math.abs(v - r) / ulp32(r);
+    if (!(e <= maxUlp)) maxUlp = e;
+  }
+  return { maxUlp, cr: (100 * cr) / ref.length };
+}
+
+const us = (v: number): string => (v >= 1000 ? `${(v / 1000).toFixed(2)} ms` : `${v.toPrecision(3)} µs`);
+
+async function main(): Promise<void> {
+  const tfjsWasmDir = dirname(createRequire(import.meta.url).resolve("@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm"));
+  setWasmPaths(`${tfjsWasmDir}/`);
+  await tf.setBackend("wasm");
+  const simd = await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT");
+  const lines: string[] = [];
+  const emit = (s = ""): void => {
+    lines.push(s);
+    console.log(s);
+  };
+  emit(`# Benchmark: softmax and logSoftmax, float32 logits 4·N(0,1)`);
+  emit();
+  emit(
+    `${new Date().toISOString()} · Node ${process.version} · ${cpus()[0]?.model ?? "?"} × ${cpus().length} (shared with other jobs: timings are noisy, ratios within this run are what counts) · tfjs-wasm SIMD: ${simd} · ${SAMPLES} samples of ≥ ${SAMPLE_MS} ms${quick ? " (quick)" : ""}`,
+  );
+  emit();
+  emit(
+    "Columns: median time per call with interquartile range and min–max; speed-ups of the row over onnxruntime-node 1 thread, onnxruntime-node default and tfjs-wasm in the same mode (> 1: the row is faster); % of copy floor = copy time / row time; accuracy against the float64 JS kernel (max error in float32 ulps, % of outputs correctly rounded). Allocating: array in, new array out (API to API). Out: our `out` buffers; the anchors' input tensor made once (kernel to kernel).",
+  );
+  for (const fn of ["softmax", "logSoftmax"] as Fn[]) {
+    for (const [rows, n] of SHAPES) {
+      if (only && only !== `${rows}x${n}`) continue;
+      const x = logits(rows * n, 20240 + rows + n);
+      setBackend("js");
+      const ref = (fn === "softmax" ? softmax : logSoftmax)({ data: new Float64Array(x), shape: [rows, n] }).data as Float64Array;
+      setBackend("auto");
+      const results: { name: string; alloc: Stats; out: Stats | null; acc: { maxUlp: number; cr: number } }[] = [];
+      for (const c of contenders) {
+        const p = await c.prepare(fn, x, rows, n);
+        const acc = accuracy(await p.alloc(), ref);
+        const alloc = await time(p.alloc);
+        const out = p.out ? await time(p.out) : null;
+        p.done?.();
+        results.push({ name: c.name, alloc, out, acc });
+      }
+      await setThreads(1);
+      const find = (s: string) => results.find((r) => r.name.startsWith(s));
+      const anchors = [find("onnxruntime-node 1"), find("onnxruntime-node default"), find("tfjs-wasm")];
+      const copy = find("copy floor");
+      emit();
+      emit(`## ${fn} ${rows}×${n}`);
+      emit();
+      emit("| contender | allocating: median [IQR] (min–max) | × ORT-1t | × ORT | × tfjs-wasm | % copy | out: median [IQR] | × ORT-1t | × ORT | × tfjs-wasm | % copy | max ulp | % CR |");
+      emit("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+      for (const r of results) {
+        const cell = (s: Stats | null): string => (s ? `${us(s.median)} [${us(s.q1)}–${us(s.q3)}] (${us(s.min)}–${us(s.max)})` : "–");
+        const ratio = (mine: Stats | null, key: "alloc" | "out"): string[] =>
+          anchors.map((a) => (mine && a?.[key] ? `${((a[key] as Stats).median / mine.median).toFixed(2)}` : "–"));
+        const pct = (mine: Stats | null, key: "alloc" | "out"): string => (mine && copy?.[key] ? `${((100 * (copy[key] as Stats).median) / mine.median).toFixed(0)}%` : "–");
+        const acc = r.name.startsWith("copy") ? ["–", "–"] : [r.acc.maxUlp < 1e4 ? r.acc.maxUlp.toFixed(2) : r.acc.maxUlp.toExponential(2), r.acc.cr.toFixed(2)];
+        emit(
+          `| ${r.name} | ${cell(r.alloc)} | ${ratio(r.alloc, "alloc").join(" | ")} | ${pct(r.alloc, "alloc")} | ${cell(r.out)} | ${ratio(r.out, "out").join(" | ")} | ${pct(r.out, "out")} | ${acc.join(" | ")} |`,
+        );
+      }
+    }
+  }
+  const dir = join(dirname(fileURLToPath(import.meta.url)), "results");
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, quick ? "latest-quick.md" : "latest.md"), `${lines.join("\n")}\n`);
+  process.exit(0);
+}
+
+await main();

@@ -1,0 +1,584 @@
+/**
+ * Generates the WebAssembly text (WAT) of the SIMD softmax kernels.
+ *
+ * The kernels are written here as WAT with a little JavaScript templating:
+ * the same instruction sequence is emitted for several independent f64x2
+ * vectors per loop iteration (interleaved statement by statement, so the CPU
+ * has 4 exp evaluations in flight), and for the two precision modes.
+ * `scripts/build-wasm.mjs` assembles the text with the `wabt` package.
+ *
+ * Every kernel works on float32 rows stored in the module's memory (byte
+ * offsets), computes in float64 and rounds once to float32.
+ *
+ * Exports (per mode M = exact | fast):
+ * - softmax_M(x, y, s, st, rows, n) → special rows. Row r at x + 4·r·n; y may equal x;
+ *   s is float64 scratch of n; st receives 4 float64 per row: m, rh, rl, flag.
+ * - stats_M(x, st, rows, n) → special rows: only m and r = Σ_{x_k ≠ m} e^{x_k - m} + (count - 1).
+ * - logsoftmax_M(x, y, st, rows, n): y = (x - m) - L with L read from st[1] (written by JS: log1p(r)).
+ * - cols_M(x, y, s, st, n, inner, kind): softmax (kind 0) / stats (kind 1) / log-softmax finish (kind 2)
+ *   along the first axis of an n × inner block, four columns at a time (inner % 4 == 0).
+ * A row is special (flag 1) when its maximum is NaN, +Infinity or -Infinity: the caller redoes it in JS.
+ */
+
+// Exp constants (Cody–Waite reduction d = k·ln2 + r, |r| ≤ ln2/2).
+const INV_LN2 = "1.4426950408889634";
+const LN2_HI = "0.6931471803691238"; // 0x3fe62e42fee00000: k·LN2_HI exact for |k| < 2^11
+const LN2_LO = "1.9082149292705877e-10";
+const SHIFT = "6755399441056767"; // 1.5·2^52 + 1023: t = d/ln2 + SHIFT holds k + 1023 in its low mantissa bits
+// Differences are clamped here: k = -1023 puts 0 in the exponent field, so e^d is exactly 0 for d ≤ -709 (and for
+// -Infinity); above, 2^k is normal. e^-709 ≈ 1.2e-308 is far below anything a float32 result can see.
+const CLAMP = "-709";
+
+/**
+ * Degree-11 near-minimax (exact mode), c0 = c1 = 1: relative error 1.2e-17 (2^-56.2) on |r| ≤ 1.0005·ln2/2,
+ * fitted by scripts/fit-exp.py (Lawson's weighted least squares, 50 digits).
+ */
+const MINIMAX11 = [
+  "1",
+  "1",
+  "0.5000000000000012",
+  "0.16666666666666216",
+  "0.04166666666651722",
+  "0.008333333333550588",
+  "0.0013888888946527156",
+  "0.00019841269435529486",
+  "2.480149044136463e-05",
+  "2.7557627354041033e-06",
+  "2.763110832115019e-07",
+  "2.499136003771974e-08",
+];
+/** Degree-6 near-minimax (fast mode), c0 = 1 exactly: relative error 2.0e-9 (2^-28.9) on |r| ≤ 1.0005·ln2/2 (scripts/fit-exp.py). */
+const MINIMAX6 = ["1", "1.0000000322639326", "0.499999941905899", "0.1666643078292771", "0.04166800487099315", "0.00837419676324095", "0.0013843602475973671"];
+
+const V = Number(process.env.WASM_V ?? 4); // f64x2 vectors per iteration: 8 floats
+/** Every f64x2 constant used in a loop lives in a local set once per call (V8 rebuilds a v128.const at each use). */
+const constants = new Map();
+const constant = (text) => {
+  if (!constants.has(text)) constants.set(text, `K${constants.size}`);
+  return `(local.get $${constants.get(text)})`;
+};
+const splat = (c) => constant(`f64x2 ${c} ${c}`);
+const splatF = (c) => constant(`f32x4 ${c} ${c} ${c} ${c}`);
+/** Declarations and initialisations of the constants used by `body` (call after generating it). */
+function constantLocals() {
+  const decl = [...constants.values()].map((n) => `(local $${n} v128)`).join(" ");
+  const init = [...constants.entries()].map(([c, n]) => `(local.set $${n} (v128.const ${c}))`).join("\n    ");
+  constants.clear();
+  return { decl, init };
+}
+const get = (n) => `(local.get $${n})`;
+const set = (n, e) => `(local.set $${n} ${e})`;
+const lanes = (f) => Array.from({ length: V }, (_, j) => f(j)).join("\n");
+const HIGH = "8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7";
+const LOWS = "0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23";
+
+/** Loads 8 floats at $p into a0..a3 (float64). */
+function load8() {
+  return [
+    set("A", "(v128.load (local.get $p))"),
+    set("B", "(v128.load offset=16 (local.get $p))"),
+    set("a0", `(f64x2.promote_low_f32x4 ${get("A")})`),
+    set("a1", `(f64x2.promote_low_f32x4 (i8x16.shuffle ${HIGH} ${get("A")} ${get("A")}))`),
+    set("a2", `(f64x2.promote_low_f32x4 ${get("B")})`),
+    set("a3", `(f64x2.promote_low_f32x4 (i8x16.shuffle ${HIGH} ${get("B")} ${get("B")}))`),
+  ].join("\n");
+}
+
+/** Rounds y0..y3 (float64) to 8 floats stored at $q. */
+function store8() {
+  return [
+    `(v128.store (local.get $q) (i8x16.shuffle ${LOWS} (f32x4.demote_f64x2_zero ${get("y0")}) (f32x4.demote_f64x2_zero ${get("y1")})))`,
+    `(v128.store offset=16 (local.get $q) (i8x16.shuffle ${LOWS} (f32x4.demote_f64x2_zero ${get("y2")}) (f32x4.demote_f64x2_zero ${get("y3")})))`,
+  ].join("\n");
+}
+
+/** d_j ← e^{d_j} (times 1 + dl_j in exact mode) for the V vectors, interleaved. */
+function expV(exact) {
+  const c = exact ? MINIMAX11 : MINIMAX6;
+  const deg = c.length - 1;
+  const out = [
+    lanes((j) => set(`d${j}`, `(f64x2.pmax ${get(`d${j}`)} ${splat(CLAMP)})`)),
+    lanes((j) => set(`t${j}`, `(f64x2.add (f64x2.mul ${get(`d${j}`)} ${splat(INV_LN2)}) ${splat(SHIFT)})`)),
+    lanes((j) => set(`k${j}`, `(f64x2.sub ${get(`t${j}`)} ${splat(SHIFT)})`)),
+    lanes((j) => set(`d${j}`, `(f64x2.sub ${get(`d${j}`)} (f64x2.mul ${get(`k${j}`)} ${splat(LN2_HI)}))`)),
+    lanes((j) => set(`d${j}`, `(f64x2.sub ${get(`d${j}`)} (f64x2.mul ${get(`k${j}`)} ${splat(LN2_LO)}))`)),
+    lanes((j) => set(`k${j}`, `(f64x2.add (f64x2.mul ${get(`d${j}`)} ${splat(c[deg])}) ${splat(c[deg - 1])})`)),
+  ];
+  for (let i = deg - 2; i >= 0; i--) out.push(lanes((j) => set(`k${j}`, `(f64x2.add (f64x2.mul ${get(`k${j}`)} ${get(`d${j}`)}) ${splat(c[i])})`)));
+  out.push(lanes((j) => set(`d${j}`, `(f64x2.mul ${get(`k${j}`)} (i64x2.shl ${get(`t${j}`)} (i32.const 52)))`)));
+  if (exact) out.push(lanes((j) => set(`d${j}`, `(f64x2.add ${get(`d${j}`)} (f64x2.mul ${get(`d${j}`)} ${get(`l${j}`)}))`)));
+  return out.join("\n");
+}
+
+/** Scalar e^{d} (+ correction) for tails. */
+function expScalarFunc(exact) {
+  const c = exact ? MINIMAX11 : MINIMAX6;
+  const deg = c.length - 1;
+  let poly = `(f64.const ${c[deg]})`;
+  for (let i = deg - 1; i >= 0; i--) poly = `(f64.add (f64.mul ${poly} (local.get $r)) (f64.const ${c[i]}))`;
+  return `
+  (func $exp_${exact ? "exact" : "fast"} (param $d f64) (param $l f64) (result f64) (local $t f64) (local $r f64) (local $e f64)
+    (local.set $d (f64.max (local.get $d) (f64.const ${CLAMP})))
+    (local.set $t (f64.add (f64.mul (local.get $d) (f64.const ${INV_LN2})) (f64.const ${SHIFT})))
+    (local.set $r (f64.sub (local.get $t) (f64.const ${SHIFT})))
+    (local.set $r (f64.sub (f64.sub (local.get $d) (f64.mul (local.get $r) (f64.const ${LN2_HI}))) (f64.mul (local.get $r) (f64.const ${LN2_LO}))))
+    (local.set $e (f64.mul ${poly} (f64.reinterpret_i64 (i64.shl (i64.reinterpret_f64 (local.get $t)) (i64.const 52)))))
+    (f64.add (local.get $e) (f64.mul (local.get $e) (local.get $l))))`;
+}
+
+/** The maximum of n floats at $p (NaN if any is NaN). */
+const ROWMAX = `
+  (func $rowmax (param $p i32) (param $n i32) (result f32)
+    (local $end i32) (local $m0 v128) (local $m1 v128) (local $m2 v128) (local $m3 v128) (local $m f32)
+    (local.set $m0 (v128.const f32x4 -inf -inf -inf -inf))
+    (local.set $m1 (local.get $m0)) (local.set $m2 (local.get $m0)) (local.set $m3 (local.get $m0))
+    (local.set $end (i32.add (local.get $p) (i32.shl (i32.and (local.get $n) (i32.const -16)) (i32.const 2))))
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+      (local.set $m0 (f32x4.max (local.get $m0) (v128.load (local.get $p))))
+      (local.set $m1 (f32x4.max (local.get $m1) (v128.load offset=16 (local.get $p))))
+      (local.set $m2 (f32x4.max (local.get $m2) (v128.load offset=32 (local.get $p))))
+      (local.set $m3 (f32x4.max (local.get $m3) (v128.load offset=48 (local.get $p))))
+      (local.set $p (i32.add (local.get $p) (i32.const 64)))
+      (br $next)))
+    (local.set $m0 (f32x4.max (f32x4.max (local.get $m0) (local.get $m1)) (f32x4.max (local.get $m2) (local.get $m3))))
+    (local.set $m (f32.max (f32.max (f32x4.extract_lane 0 (local.get $m0)) (f32x4.extract_lane 1 (local.get $m0)))
+                           (f32.max (f32x4.extract_lane 2 (local.get $m0)) (f32x4.extract_lane 3 (local.get $m0)))))
+    (local.set $end (i32.add (local.get $end) (i32.shl (i32.and (local.get $n) (i32.const 15)) (i32.const 2))))
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+      (local.set $m (f32.max (local.get $m) (f32.load (local.get $p))))
+      (local.set $p (i32.add (local.get $p) (i32.const 4)))
+      (br $next)))
+    (local.get $m))`;
+
+const VEC_LOCALS = ["A", "B", "MF", "NMF", ...["a", "d", "l", "t", "k", "q", "s", "c", "z", "y", "xf", "df", "lf", "tf", "kf", "qf", "zf"].flatMap((p) => Array.from({ length: V }, (_, j) => `${p}${j}`))]
+  .map((n) => `(local $${n} v128)`)
+  .join(" ");
+
+/**
+ * Pass 2 over a row: e_k = e^{x_k - m} (stored as float64 at $s when `store`), r' = Σ_{x_k ≠ m} e_k, count of x_k = m.
+ * Exact mode: the difference is an exact double-double (TwoSum), e^{dh}·(1 + dl), and the sum is compensated
+ * (each iteration's terms summed as a tree, then added with Neumaier's correction, order by max/min since every term
+ * is ≥ 0). Leaves rh, rl, cnt in locals.
+ */
+function pass2(exact, store) {
+  const body = [];
+  body.push(load8());
+  body.push(lanes((j) => set(`q${j}`, `(f64x2.eq ${get(`a${j}`)} ${get("M")})`)));
+  if (exact) {
+    body.push(lanes((j) => set(`d${j}`, `(f64x2.add ${get(`a${j}`)} ${get("NM")})`)));
+    body.push(lanes((j) => set(`t${j}`, `(f64x2.sub ${get(`d${j}`)} ${get(`a${j}`)})`)));
+    body.push(
+      lanes((j) =>
+        set(
+          `l${j}`,
+          `(f64x2.add (f64x2.sub ${get(`a${j}`)} (f64x2.sub ${get(`d${j}`)} ${get(`t${j}`)})) (f64x2.sub ${get("NM")} ${get(`t${j}`)}))`,
+        ),
+      ),
+    );
+    // dl is NaN only for x = -Infinity (d = -Infinity): zero it (NaN ≠ NaN).
+    body.push(lanes((j) => set(`l${j}`, `(v128.and ${get(`l${j}`)} (f64x2.eq ${get(`l${j}`)} ${get(`l${j}`)}))`)));
+  } else {
+    body.push(lanes((j) => set(`d${j}`, `(f64x2.sub ${get(`a${j}`)} ${get("M")})`)));
+  }
+  body.push(expV(exact));
+  if (store) body.push(lanes((j) => `(v128.store offset=${16 * j} (local.get $w) ${get(`d${j}`)})`));
+  body.push(lanes((j) => set(`d${j}`, `(v128.andnot ${get(`d${j}`)} ${get(`q${j}`)})`)));
+  body.push(lanes((j) => set(`z${j}`, `(i64x2.sub ${get(`z${j}`)} ${get(`q${j}`)})`)));
+  if (exact) {
+    // Terms of one iteration summed as a tree (error ≤ 2^-52 of their sum), then added to one compensated accumulator.
+    body.push(set("d0", "(f64x2.add (f64x2.add (local.get $d0) (local.get $d1)) (f64x2.add (local.get $d2) (local.get $d3)))"));
+    body.push(set("t0", "(f64x2.pmax (local.get $s0) (local.get $d0))"));
+    body.push(set("k0", "(f64x2.pmin (local.get $s0) (local.get $d0))"));
+    body.push(set("s0", "(f64x2.add (local.get $t0) (local.get $k0))"));
+    body.push(set("c0", "(f64x2.add (local.get $c0) (f64x2.sub (local.get $k0) (f64x2.sub (local.get $s0) (local.get $t0))))"));
+  } else {
+    body.push(lanes((j) => set(`s${j}`, `(f64x2.add ${get(`s${j}`)} ${get(`d${j}`)})`)));
+  }
+  const mode = exact ? "exact" : "fast";
+  const scalarDiff = exact
+    ? `(local.set $dh (f64.sub (local.get $xa) (local.get $m)))
+       (local.set $bb (f64.sub (local.get $dh) (local.get $xa)))
+       (local.set $dl (f64.add (f64.sub (local.get $xa) (f64.sub (local.get $dh) (local.get $bb))) (f64.sub (f64.neg (local.get $m)) (local.get $bb))))
+       (if (f64.ne (local.get $dl) (local.get $dl)) (then (local.set $dl (f64.const 0))))`
+    : `(local.set $dh (f64.sub (local.get $xa) (local.get $m))) (local.set $dl (f64.const 0))`;
+  const scalarAdd = exact
+    ? `(local.set $sh (f64.add (local.get $rh) (local.get $e)))
+       (local.set $rl (f64.add (local.get $rl) (f64.sub (f64.min (local.get $rh) (local.get $e)) (f64.sub (local.get $sh) (f64.max (local.get $rh) (local.get $e))))))
+       (local.set $rh (local.get $sh))`
+    : `(local.set $rh (f64.add (local.get $rh) (local.get $e)))`;
+  // Lane reduction: Neumaier over the 2V partial sums (their compensations added to rl).
+  const reduce = [];
+  for (let j = 0; j < V; j++) {
+    for (let lane = 0; lane < 2; lane++) {
+      reduce.push(`(local.set $e (f64x2.extract_lane ${lane} ${get(`s${j}`)}))`);
+      reduce.push(`(local.set $sh (f64.add (local.get $rh) (local.get $e)))`);
+      reduce.push(
+        `(local.set $rl (f64.add (local.get $rl) (f64.sub (f64.min (local.get $rh) (local.get $e)) (f64.sub (local.get $sh) (f64.max (local.get $rh) (local.get $e))))))`,
+      );
+      reduce.push(`(local.set $rh (local.get $sh))`);
+      if (exact) reduce.push(`(local.set $rl (f64.add (local.get $rl) (f64x2.extract_lane ${lane} ${get(`c${j}`)})))`);
+      reduce.push(`(local.set $cnt (i64.add (local.get $cnt) (i64x2.extract_lane ${lane} ${get(`z${j}`)})))`);
+    }
+  }
+  return `
+      ;; pass 2: exponentials and their sum
+      (local.set $M (f64x2.splat (local.get $m)))
+      (local.set $NM (f64x2.splat (f64.neg (local.get $m))))
+      ${lanes((j) => `${set(`s${j}`, splat(0))} ${set(`c${j}`, splat(0))} ${set(`z${j}`, splat(0))}`)}
+      (local.set $p (local.get $xr))
+      (local.set $w (local.get $s))
+      (local.set $end (i32.add (local.get $xr) (i32.shl (i32.and (local.get $n) (i32.const -8)) (i32.const 2))))
+      (block $done (loop $next
+        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+        ${body.join("\n")}
+        (local.set $p (i32.add (local.get $p) (i32.const 32)))
+        (local.set $w (i32.add (local.get $w) (i32.const 64)))
+        (br $next)))
+      (local.set $rh (f64.const 0)) (local.set $rl (f64.const 0)) (local.set $cnt (i64.const 0))
+      ${reduce.join("\n")}
+      ;; tail
+      (local.set $end (i32.add (local.get $xr) (i32.shl (local.get $n) (i32.const 2))))
+      (block $done (loop $next
+        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+        (local.set $xa (f64.promote_f32 (f32.load (local.get $p))))
+        ${scalarDiff}
+        (local.set $e (call $exp_${mode} (local.get $dh) (local.get $dl)))
+        ${store ? "(f64.store (local.get $w) (local.get $e))" : ""}
+        (if (f64.eq (local.get $xa) (local.get $m))
+          (then (local.set $cnt (i64.add (local.get $cnt) (i64.const 1))))
+          (else ${scalarAdd}))
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (local.set $w (i32.add (local.get $w) (i32.const 8)))
+        (br $next)))
+      ;; r = (count - 1) + r'
+      (local.set $e (f64.convert_i64_s (i64.sub (local.get $cnt) (i64.const 1))))
+      (local.set $sh (f64.add (local.get $rh) (local.get $e)))
+      (local.set $bb (f64.sub (local.get $sh) (local.get $rh)))
+      (local.set $rl (f64.add (local.get $rl) (f64.add (f64.sub (local.get $rh) (f64.sub (local.get $sh) (local.get $bb))) (f64.sub (local.get $e) (local.get $bb)))))
+      (local.set $rh (local.get $sh))`;
+}
+
+// Fast mode works in float32 lanes (four per vector): Cody–Waite with ln2 split for float32 (Cephes' constants),
+// results scaled by 2^64 so that e^d stays a normal float32 down to d = -131 (below -104 every float32 result is 0).
+const INV_LN2_F = "1.44269502";
+const LN2_HI_F = "0.693145751953125"; // 0x3f317200: k·LN2_HI_F exact for |k| < 2^8
+const LN2_LO_F = "1.428606765330187e-06";
+const SHIFT_F = "12583103"; // 1.5·2^23 + 127 + 64
+const CLAMP_F = "-132.5"; // k + 191 = 0: e^d·2^64 is exactly 0 for d ≤ -132.5; above, normal float32 down to d = -131.8
+const TWO64 = "18446744073709551616";
+
+/**
+ * Fast pass 2 in float32 lanes, 16 floats per iteration: exact difference (TwoSum in float32), e·2^64 with the
+ * degree-6 polynomial, stored in place when `store`, summed in float64 (promoted). Leaves rh, rl, cnt.
+ */
+function pass2Fast(store) {
+  const L4 = (f) => Array.from({ length: 4 }, (_, j) => f(j)).join("\n");
+  const c = MINIMAX6;
+  const body = [
+    L4((j) => set(`xf${j}`, `(v128.load offset=${16 * j} (local.get $p))`)),
+    L4((j) => set(`qf${j}`, `(f32x4.eq ${get(`xf${j}`)} ${get("MF")})`)),
+    L4((j) => set(`df${j}`, `(f32x4.sub ${get(`xf${j}`)} ${get("MF")})`)),
+    L4((j) => set(`tf${j}`, `(f32x4.sub ${get(`df${j}`)} ${get(`xf${j}`)})`)),
+    L4((j) => set(`lf${j}`, `(f32x4.add (f32x4.sub ${get(`xf${j}`)} (f32x4.sub ${get(`df${j}`)} ${get(`tf${j}`)})) (f32x4.sub ${get("NMF")} ${get(`tf${j}`)}))`)),
+    // dl is NaN where d = x - m is -Infinity (x = -Infinity, or a difference beyond the float32 range): zero it.
+    L4((j) => set(`lf${j}`, `(v128.and ${get(`lf${j}`)} (f32x4.eq ${get(`lf${j}`)} ${get(`lf${j}`)}))`)),
+    L4((j) => set(`df${j}`, `(f32x4.pmax ${get(`df${j}`)} ${splatF(CLAMP_F)})`)),
+    L4((j) => set(`tf${j}`, `(f32x4.add (f32x4.mul ${get(`df${j}`)} ${splatF(INV_LN2_F)}) ${splatF(SHIFT_F)})`)),
+    L4((j) => set(`kf${j}`, `(f32x4.sub ${get(`tf${j}`)} ${splatF(SHIFT_F)})`)),
+    L4((j) => set(`df${j}`, `(f32x4.sub ${get(`df${j}`)} (f32x4.mul ${get(`kf${j}`)} ${splatF(LN2_HI_F)}))`)),
+    L4((j) => set(`df${j}`, `(f32x4.add ${get(`df${j}`)} (f32x4.sub ${get(`lf${j}`)} (f32x4.mul ${get(`kf${j}`)} ${splatF(LN2_LO_F)})))`)),
+    L4((j) => set(`kf${j}`, `(f32x4.add (f32x4.mul ${get(`df${j}`)} ${splatF(c[6])}) ${splatF(c[5])})`)),
+  ];
+  for (let i = 4; i >= 0; i--) body.push(L4((j) => set(`kf${j}`, `(f32x4.add (f32x4.mul ${get(`kf${j}`)} ${get(`df${j}`)}) ${splatF(c[i])})`)));
+  body.push(L4((j) => set(`kf${j}`, `(f32x4.mul ${get(`kf${j}`)} (i32x4.shl ${get(`tf${j}`)} (i32.const 23)))`)));
+  if (store) body.push(L4((j) => `(v128.store offset=${16 * j} (local.get $p) ${get(`kf${j}`)})`));
+  body.push(L4((j) => set(`kf${j}`, `(v128.andnot ${get(`kf${j}`)} ${get(`qf${j}`)})`)));
+  body.push(set("zf0", "(i32x4.sub (local.get $zf0) (i32x4.add (i32x4.add (local.get $qf0) (local.get $qf1)) (i32x4.add (local.get $qf2) (local.get $qf3))))"));
+  const wide = (j) => `(f64x2.add (f64x2.promote_low_f32x4 ${get(`kf${j}`)}) (f64x2.promote_low_f32x4 (i8x16.shuffle ${HIGH} ${get(`kf${j}`)} ${get(`kf${j}`)})))`;
+  body.push(set("s0", `(f64x2.add (local.get $s0) (f64x2.add (f64x2.add ${wide(0)} ${wide(1)}) (f64x2.add ${wide(2)} ${wide(3)})))`));
+  const reduce = [];
+  for (let j = 0; j < 4; j++) {
+    for (let lane = 0; lane < 2; lane++) reduce.push(`(local.set $rh (f64.add (local.get $rh) (f64x2.extract_lane ${lane} ${get(`s${j}`)})))`);
+    for (let lane = 0; lane < 4; lane++) reduce.push(`(local.set $cnt (i64.add (local.get $cnt) (i64.extend_i32_u (i32x4.extract_lane ${lane} ${get(`zf${j}`)}))))`);
+  }
+  return `
+      ;; pass 2 (fast, float32 lanes): exponentials ·2^64 and their sum in float64
+      (local.set $MF (f32x4.splat (local.get $mf)))
+      (local.set $NMF (f32x4.splat (f32.neg (local.get $mf))))
+      ${L4((j) => `${set(`s${j}`, "(v128.const i64x2 0 0)")} ${set(`zf${j}`, "(v128.const i64x2 0 0)")}`)}
+      (local.set $p (local.get $xr))
+      (local.set $end (i32.add (local.get $xr) (i32.shl (i32.and (local.get $n) (i32.const -16)) (i32.const 2))))
+      (block $done (loop $next
+        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+        ${body.join("\n")}
+        (local.set $p (i32.add (local.get $p) (i32.const 64)))
+        (br $next)))
+      (local.set $rh (f64.const 0)) (local.set $rl (f64.const 0)) (local.set $cnt (i64.const 0))
+      ${reduce.join("\n")}
+      ;; tail (float64 scalar, scaled alike)
+      (local.set $end (i32.add (local.get $xr) (i32.shl (local.get $n) (i32.const 2))))
+      (block $done (loop $next
+        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+        (local.set $xa (f64.promote_f32 (f32.load (local.get $p))))
+        (local.set $e (f64.mul (call $exp_fast (f64.sub (local.get $xa) (local.get $m)) (f64.const 0)) (f64.const ${TWO64})))
+        ${store ? "(f32.store (local.get $p) (f32.demote_f64 (local.get $e)))" : ""}
+        (if (f64.eq (local.get $xa) (local.get $m))
+          (then (local.set $cnt (i64.add (local.get $cnt) (i64.const 1))))
+          (else (local.set $rh (f64.add (local.get $rh) (local.get $e)))))
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (br $next)))
+      ;; r = (count - 1) + r'·2^-64
+      (local.set $rh (f64.add (f64.mul (local.get $rh) (f64.const ${1 / 2 ** 64})) (f64.convert_i64_s (i64.sub (local.get $cnt) (i64.const 1)))))`;
+}
+
+/** Fast softmax: pass 2 in float32 lanes (e·2^64 stored in place), pass 3 y = e·(2^-64/S) in float64, rounded once. */
+function softmaxFastFunc() {
+  const L4 = (f) => Array.from({ length: 4 }, (_, j) => f(j)).join("\n");
+  return `
+  (func (export "softmax_fast") (param $x i32) (param $y i32) (param $s i32) (param $st i32) (param $rows i32) (param $n i32) (param $noscale i32) (result i32)
+    ${ROW_LOCALS} @@DECL@@
+    @@INIT@@
+    (local.set $yr (local.get $y))
+    ${ROW_BEGIN}
+      ${pass2Fast(true)}
+      (f64.store offset=8 (local.get $str) (local.get $rh))
+      (f64.store offset=16 (local.get $str) (f64.const 0))
+      (local.set $e (f64.div (f64.const ${1 / 2 ** 64}) (f64.add (f64.const 1) (local.get $rh))))
+      (if (i32.eqz (local.get $noscale)) (then ${pass3Fast()}))
+    ${ROW_END(true)}`;
+}
+
+function statsFastFunc() {
+  return `
+  (func (export "stats_fast") (param $x i32) (param $st i32) (param $rows i32) (param $n i32) (result i32)
+    ${ROW_LOCALS} @@DECL@@
+    @@INIT@@
+    ${ROW_BEGIN}
+      ${pass2Fast(false)}
+      (f64.store offset=8 (local.get $str) (local.get $rh))
+      (f64.store offset=16 (local.get $str) (f64.const 0))
+    ${ROW_END(false)}`;
+}
+
+/** Pass 3 of fast softmax: y = e·c for the float32 e·2^64 at $xr ($e = c = 2^-64/S), in float64, rounded once. */
+function pass3Fast() {
+  const L4 = (f) => Array.from({ length: 4 }, (_, j) => f(j)).join("\n");
+  return `
+      (local.set $C (f64x2.splat (local.get $e)))
+      (local.set $p (local.get $xr))
+      (local.set $q (local.get $yr))
+      (local.set $end (i32.add (local.get $xr) (i32.shl (i32.and (local.get $n) (i32.const -16)) (i32.const 2))))
+      (block $done (loop $next
+        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+        ${L4((j) => set(`xf${j}`, `(v128.load offset=${16 * j} (local.get $p))`))}
+        ${L4(
+          (j) =>
+            `(v128.store offset=${16 * j} (local.get $q) (i8x16.shuffle ${LOWS} (f32x4.demote_f64x2_zero (f64x2.mul (f64x2.promote_low_f32x4 ${get(`xf${j}`)}) ${get("C")})) (f32x4.demote_f64x2_zero (f64x2.mul (f64x2.promote_low_f32x4 (i8x16.shuffle ${HIGH} ${get(`xf${j}`)} ${get(`xf${j}`)})) ${get("C")}))))`,
+        )}
+        (local.set $p (i32.add (local.get $p) (i32.const 64)))
+        (local.set $q (i32.add (local.get $q) (i32.const 64)))
+        (br $next)))
+      (local.set $end (i32.add (local.get $xr) (i32.shl (local.get $n) (i32.const 2))))
+      (block $done (loop $next
+        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+        (f32.store (local.get $q) (f32.demote_f64 (f64.mul (f64.promote_f32 (f32.load (local.get $p))) (local.get $e))))
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (local.set $q (i32.add (local.get $q) (i32.const 4)))
+        (br $next)))
+`;
+}
+
+/** Pass 3 of exact softmax: y = e·c for the float64 e at $s ($e = c), rounded once. */
+function pass3Exact() {
+  return `
+      (local.set $C (f64x2.splat (local.get $e)))
+      ;; pass 3: y = e·c, rounded once
+      (local.set $w (local.get $s))
+      (local.set $q (local.get $yr))
+      (local.set $end (i32.add (local.get $yr) (i32.shl (i32.and (local.get $n) (i32.const -8)) (i32.const 2))))
+      (block $done (loop $next
+        (br_if $done (i32.ge_u (local.get $q) (local.get $end)))
+        ${lanes((j) => set(`y${j}`, `(f64x2.mul (v128.load offset=${16 * j} (local.get $w)) ${get("C")})`))}
+        ${store8()}
+        (local.set $q (i32.add (local.get $q) (i32.const 32)))
+        (local.set $w (i32.add (local.get $w) (i32.const 64)))
+        (br $next)))
+      (local.set $end (i32.add (local.get $yr) (i32.shl (local.get $n) (i32.const 2))))
+      (block $done (loop $next
+        (br_if $done (i32.ge_u (local.get $q) (local.get $end)))
+        (f32.store (local.get $q) (f32.demote_f64 (f64.mul (f64.load (local.get $w)) (local.get $e))))
+        (local.set $q (i32.add (local.get $q) (i32.const 4)))
+        (local.set $w (i32.add (local.get $w) (i32.const 8)))
+        (br $next)))
+`;
+}
+
+/** y = e·c over one row (the last pass of softmax alone: worker threads scale the chunks of a long row). */
+function scaleFunc(exact) {
+  return `
+  (func (export "scale_${exact ? "exact" : "fast"}") (param $src i32) (param $y i32) (param $n i32) (param $c f64) (local $s i32) ${ROW_LOCALS} @@DECL@@
+    @@INIT@@
+    (local.set $xr (local.get $src))
+    (local.set $s (local.get $src))
+    (local.set $yr (local.get $y))
+    (local.set $e (local.get $c))
+    ${exact ? pass3Exact() : pass3Fast()})`;
+}
+
+const ROW_LOCALS =
+  "(local $row i32) (local $xr i32) (local $yr i32) (local $str i32) (local $p i32) (local $q i32) (local $w i32) (local $end i32) (local $specials i32) " +
+  "(local $m f64) (local $mf f32) (local $rh f64) (local $rl f64) (local $sh f64) (local $bb f64) (local $e f64) (local $xa f64) (local $dh f64) (local $dl f64) (local $cnt i64) " +
+  "(local $M v128) (local $NM v128) (local $C v128) (local $L v128) " +
+  VEC_LOCALS;
+
+/** Row loop header: pass 1 (maximum) and the special-row check. */
+const ROW_BEGIN = `
+    (local.set $xr (local.get $x))
+    (local.set $str (local.get $st))
+    (block $rows_done (loop $rows
+      (br_if $rows_done (i32.ge_u (local.get $row) (local.get $rows)))
+      (local.set $mf (call $rowmax (local.get $xr) (local.get $n)))
+      (local.set $m (f64.promote_f32 (local.get $mf)))
+      (f64.store (local.get $str) (local.get $m))
+      (f64.store offset=24 (local.get $str) (f64.const 0))
+      (block $row_done
+        (if (i32.or (f64.ne (local.get $m) (local.get $m)) (f64.eq (f64.abs (local.get $m)) (f64.const inf)))
+          (then
+            (f64.store offset=24 (local.get $str) (f64.const 1))
+            (local.set $specials (i32.add (local.get $specials) (i32.const 1)))
+            (br $row_done)))`;
+
+const ROW_END = (advanceY) => `)
+      (local.set $row (i32.add (local.get $row) (i32.const 1)))
+      (local.set $xr (i32.add (local.get $xr) (i32.shl (local.get $n) (i32.const 2))))
+      ${advanceY ? "(local.set $yr (i32.add (local.get $yr) (i32.shl (local.get $n) (i32.const 2))))" : ""}
+      (local.set $str (i32.add (local.get $str) (i32.const 32)))
+      (br $rows)))
+    (local.get $specials))`;
+
+function softmaxFunc(exact) {
+  const mode = exact ? "exact" : "fast";
+  return `
+  (func (export "softmax_${mode}") (param $x i32) (param $y i32) (param $s i32) (param $st i32) (param $rows i32) (param $n i32) (param $noscale i32) (result i32)
+    ${ROW_LOCALS} @@DECL@@
+    @@INIT@@
+    (local.set $yr (local.get $y))
+    ${ROW_BEGIN}
+      ${pass2(exact, true)}
+      (f64.store offset=8 (local.get $str) (local.get $rh))
+      (f64.store offset=16 (local.get $str) (local.get $rl))
+      ;; c = 1/S with S = 1 + r as a double-double (sh, bb): c = (1/sh)(1 - bb/sh)
+      (local.set $sh (f64.add (f64.const 1) (local.get $rh)))
+      (local.set $bb (f64.add (f64.sub (f64.const 1) (f64.sub (local.get $sh) (local.get $rh))) (local.get $rl)))
+      (local.set $e (f64.div (f64.const 1) (local.get $sh)))
+      (local.set $e (f64.sub (local.get $e) (f64.mul (local.get $e) (f64.div (local.get $bb) (local.get $sh)))))
+      (if (i32.eqz (local.get $noscale)) (then ${pass3Exact()}))
+    ${ROW_END(true)}`;
+}
+
+function statsFunc(exact) {
+  const mode = exact ? "exact" : "fast";
+  return `
+  (func (export "stats_${mode}") (param $x i32) (param $st i32) (param $rows i32) (param $n i32) (result i32)
+    (local $s i32) ${ROW_LOCALS} @@DECL@@
+    @@INIT@@
+    ${ROW_BEGIN}
+      ${pass2(exact, false)}
+      (f64.store offset=8 (local.get $str) (local.get $rh))
+      (f64.store offset=16 (local.get $str) (local.get $rl))
+    ${ROW_END(false)}`;
+}
+
+/** y = (x - m) - L per row, L from st[1]; exact: (dh - L) + dl with dh + dl = x - m exactly. */
+function logSoftmaxFunc(exact) {
+  const mode = exact ? "exact" : "fast";
+  const vec = exact
+    ? [
+        lanes((j) => set(`d${j}`, `(f64x2.add ${get(`a${j}`)} ${get("NM")})`)),
+        lanes((j) => set(`t${j}`, `(f64x2.sub ${get(`d${j}`)} ${get(`a${j}`)})`)),
+        lanes((j) =>
+          set(`l${j}`, `(f64x2.add (f64x2.sub ${get(`a${j}`)} (f64x2.sub ${get(`d${j}`)} ${get(`t${j}`)})) (f64x2.sub ${get("NM")} ${get(`t${j}`)}))`),
+        ),
+        // dl is NaN for x = -Infinity: zero it (NaN ≠ NaN).
+        lanes((j) => set(`l${j}`, `(v128.and ${get(`l${j}`)} (f64x2.eq ${get(`l${j}`)} ${get(`l${j}`)}))`)),
+        lanes((j) => set(`y${j}`, `(f64x2.add (f64x2.sub ${get(`d${j}`)} ${get("L")}) ${get(`l${j}`)})`)),
+      ].join("\n")
+    : lanes((j) => set(`y${j}`, `(f64x2.sub (f64x2.sub ${get(`a${j}`)} ${get("M")}) ${get("L")})`));
+  const scalar = exact
+    ? `(local.set $dh (f64.sub (local.get $xa) (local.get $m)))
+       (local.set $bb (f64.sub (local.get $dh) (local.get $xa)))
+       (local.set $dl (f64.add (f64.sub (local.get $xa) (f64.sub (local.get $dh) (local.get $bb))) (f64.sub (f64.neg (local.get $m)) (local.get $bb))))
+       (if (f64.ne (local.get $dl) (local.get $dl)) (then (local.set $dl (f64.const 0))))
+       (local.set $e (f64.add (f64.sub (local.get $dh) (local.get $sh)) (local.get $dl)))`
+    : `(local.set $e (f64.sub (f64.sub (local.get $xa) (local.get $m)) (local.get $sh)))`;
+  return `
+  (func (export "logsoftmax_${mode}") (param $x i32) (param $y i32) (param $st i32) (param $rows i32) (param $n i32)
+    ${ROW_LOCALS} @@DECL@@
+    @@INIT@@
+    (local.set $xr (local.get $x))
+    (local.set $yr (local.get $y))
+    (local.set $str (local.get $st))
+    (block $rows_done (loop $rows
+      (br_if $rows_done (i32.ge_u (local.get $row) (local.get $rows)))
+      (if (f64.eq (f64.load offset=24 (local.get $str)) (f64.const 0)) (then
+        (local.set $m (f64.load (local.get $str)))
+        (local.set $sh (f64.load offset=8 (local.get $str)))
+        (local.set $M (f64x2.splat (local.get $m)))
+        (local.set $NM (f64x2.splat (f64.neg (local.get $m))))
+        (local.set $L (f64x2.splat (local.get $sh)))
+        (local.set $p (local.get $xr))
+        (local.set $q (local.get $yr))
+        (local.set $end (i32.add (local.get $xr) (i32.shl (i32.and (local.get $n) (i32.const -8)) (i32.const 2))))
+        (block $done (loop $next
+          (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+          ${load8()}
+          ${vec}
+          ${store8()}
+          (local.set $p (i32.add (local.get $p) (i32.const 32)))
+          (local.set $q (i32.add (local.get $q) (i32.const 32)))
+          (br $next)))
+        (local.set $end (i32.add (local.get $xr) (i32.shl (local.get $n) (i32.const 2))))
+        (block $done (loop $next
+          (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+          (local.set $xa (f64.promote_f32 (f32.load (local.get $p))))
+          ${scalar}
+          (f32.store (local.get $q) (f32.demote_f64 (local.get $e)))
+          (local.set $p (i32.add (local.get $p) (i32.const 4)))
+          (local.set $q (i32.add (local.get $q) (i32.const 4)))
+          (br $next)))))
+      (local.set $row (i32.add (local.get $row) (i32.const 1)))
+      (local.set $xr (i32.add (local.get $xr) (i32.shl (local.get $n) (i32.const 2))))
+      (local.set $yr (i32.add (local.get $yr) (i32.shl (local.get $n) (i32.const 2))))
+      (local.set $str (i32.add (local.get $str) (i32.const 32)))
+      (br $rows))))`;
+}
+
+/**
+ * The WAT text of the module. `shared`: import a shared memory (for worker threads) instead of a private one.
+ */
+function withConstants(text) {
+  const { decl, init } = constantLocals();
+  return text.replace("@@DECL@@", decl).replace("@@INIT@@", init);
+}
+
+export function generateWat(shared = false) {
+  const memory = shared ? '(import "env" "memory" (memory 1 65536 shared))' : '(import "env" "memory" (memory 1))';
+  return `;; Generated by scripts/wasm-kernels.mjs: do not edit by hand.
+(module
+  ${memory}
+  ${ROWMAX}
+  ${expScalarFunc(true)}
+  ${expScalarFunc(false)}
+  ${withConstants(softmaxFunc(true))}
+  ${withConstants(softmaxFastFunc())}
+  ${withConstants(statsFunc(true))}
+  ${withConstants(statsFastFunc())}
+  ${withConstants(logSoftmaxFunc(true))}
+  ${withConstants(logSoftmaxFunc(false))}
+  ${withConstants(scaleFunc(true))}
+  ${withConstants(scaleFunc(false))}
+)
+`;
+}

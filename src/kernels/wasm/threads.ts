@@ -1,0 +1,317 @@
+/**
+ * Worker threads for the WASM kernels: worker_threads in Node, Web Workers in
+ * browsers (only when cross-origin isolated, since they need
+ * SharedArrayBuffer). Opt-in with `await setThreads(n)`; then calls with at
+ * least THREAD_MIN_ELEMENTS elements are shared between the calling thread and
+ * n - 1 workers, all running the same module on one shared memory.
+ *
+ * - Several slices: each thread takes a contiguous range of rows.
+ * - One long row: each thread takes a chunk and returns its (max m_c,
+ *   r_c = Σ e^{x - m_c} - 1); the caller merges them,
+ *   S = Σ_c (1 + r_c)·e^{m_c - M} (the chunk holding the first maximum
+ *   contributes r_c alone, so log1p keeps its digits), and the threads scale
+ *   their chunks with e^{m_c - M}/S (softmax) or write (x - M) - log1p(r)
+ *   (logSoftmax).
+ *
+ * The calling thread blocks with Atomics.wait while the workers finish
+ * (Node and workers), or spins on Atomics.load (a browser's main thread,
+ * where waiting is not allowed). Node-only modules are loaded with a guarded
+ * dynamic import, so this file is safe to bundle for browsers.
+ */
+import type { Layout } from "../../tensor/layout.js";
+import { dispatchState } from "./backend.js";
+import { ensureMemory, instantiate, type KernelExports, kernelBytes, type WasmInstance } from "./runtime.js";
+import { copyIn, copyOut, OP_LOG_SOFTMAX, OP_LOG_SUM_EXP, OP_SOFTMAX, type WasmOp } from "./slices.js";
+
+/** Task codes shared with the worker source. */
+const T_SOFTMAX = 0;
+const T_LOG_SOFTMAX = 1;
+const T_LOG_SUM_EXP = 2;
+const T_STATS = 3;
+const T_FINISH = 4;
+const T_SCALE = 5;
+const T_EXIT = 9;
+/** int32 fields per thread slot: state, task, exact, a, b, c, d, rows, n, flag. */
+const SLOT = 16;
+
+/**
+ * Runs one task on the kernels `k` with `f64` over their memory. The same
+ * logic is in WORKER_SOURCE (plain JavaScript, for the workers).
+ */
+function runTask(k: KernelExports, f64: Float64Array, t: number, exact: boolean, a: number, b: number, c: number, d: number, rows: number, n: number, flag: number, v: number): void {
+  if (t === T_SOFTMAX) {
+    if (exact) k.softmax_exact(a, a, c, d, rows, n, flag);
+    else k.softmax_fast(a, a, c, d, rows, n, flag);
+  } else if (t === T_STATS || t === T_LOG_SOFTMAX || t === T_LOG_SUM_EXP) {
+    if (exact) k.stats_exact(a, d, rows, n);
+    else k.stats_fast(a, d, rows, n);
+    if (t !== T_STATS) {
+      for (let r = 0, i = d >> 3; r < rows; r++, i += 4) {
+        if (f64[i + 3] !== 0) continue;
+        const l = Math.log1p((f64[i + 1] as number) + (f64[i + 2] as number));
+        f64[i + 1] = t === T_LOG_SUM_EXP ? (f64[i] as number) + l : l;
+      }
+      if (t === T_LOG_SOFTMAX) {
+        if (exact) k.logsoftmax_exact(a, a, d, rows, n);
+        else k.logsoftmax_fast(a, a, d, rows, n);
+      }
+    }
+  } else if (t === T_FINISH) {
+    if (exact) k.logsoftmax_exact(a, a, d, rows, n);
+    else k.logsoftmax_fast(a, a, d, rows, n);
+  } else if (t === T_SCALE) {
+    if (exact) k.scale_exact(c, a, n, v);
+    else k.scale_fast(a, a, n, v);
+  }
+}
+
+const WORKER_SOURCE = `"use strict";
+${runTask.toString()}
+function start(d, post) {
+  const k = new WebAssembly.Instance(new WebAssembly.Module(d.bytes), { env: { memory: d.memory } }).exports;
+  const ctl = new Int32Array(d.control);
+  const par = new Float64Array(d.params);
+  const b = d.id * ${SLOT};
+  post("ready");
+  for (;;) {
+    Atomics.wait(ctl, b, 0);
+    const t = ctl[b + 1];
+    if (t === ${T_EXIT}) return;
+    runTask(k, new Float64Array(d.memory.buffer), t, ctl[b + 2] === 1, ctl[b + 3], ctl[b + 4], ctl[b + 5], ctl[b + 6], ctl[b + 7], ctl[b + 8], ctl[b + 9], par[d.id]);
+    Atomics.store(ctl, b, 0);
+    Atomics.notify(ctl, b);
+  }
+}
+if (typeof require === "function") {
+  const wt = require("node:worker_threads");
+  start(wt.workerData, (m) => wt.parentPort.postMessage(m));
+} else {
+  self.onmessage = (e) => start(e.data, (m) => self.postMessage(m));
+}
+`.replace(/T_SOFTMAX|T_LOG_SOFTMAX|T_LOG_SUM_EXP|T_STATS|T_FINISH|T_SCALE/g, (name) =>
+  String({ T_SOFTMAX, T_LOG_SOFTMAX, T_LOG_SUM_EXP, T_STATS, T_FINISH, T_SCALE }[name]),
+);
+
+interface WorkerLike {
+  terminate(): unknown;
+}
+
+interface Pool {
+  size: number;
+  workers: WorkerLike[];
+  inst: WasmInstance;
+  ctl: Int32Array;
+  par: Float64Array;
+  canBlock: boolean;
+}
+
+let pool: Pool | null = null;
+
+function isNode(): boolean {
+  return typeof process === "object" && typeof process.versions === "object" && typeof process.versions.node === "string";
+}
+
+/** Starts one worker and resolves when its instance is ready. */
+async function spawn(id: number, data: Record<string, unknown>): Promise<WorkerLike> {
+  if (isNode()) {
+    const spec = "node:worker_threads";
+    const { Worker } = (await import(/* @vite-ignore */ spec)) as typeof import("node:worker_threads");
+    const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { ...data, id } });
+    await new Promise<void>((resolve, reject) => {
+      w.once("message", () => resolve());
+      w.once("error", reject);
+    });
+    w.unref();
+    return w;
+  }
+  const url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: "text/javascript" }));
+  const w = new Worker(url);
+  await new Promise<void>((resolve, reject) => {
+    w.onmessage = () => resolve();
+    w.onerror = (e) => reject(e);
+    w.postMessage({ ...data, id });
+  });
+  return w;
+}
+
+/** Stops every worker. */
+function stop(): void {
+  if (pool === null) return;
+  for (let i = 0; i < pool.workers.length; i++) {
+    const b = (i + 1) * SLOT;
+    pool.ctl[b + 1] = T_EXIT;
+    Atomics.store(pool.ctl, b, 1);
+    Atomics.notify(pool.ctl, b);
+    pool.workers[i]?.terminate();
+  }
+  pool = null;
+}
+
+/**
+ * Uses `n` threads (the caller and n - 1 workers) for inputs of at least
+ * THREAD_MIN_ELEMENTS elements; 1 stops the workers. Resolves to the number
+ * actually available: 1 where workers or SharedArrayBuffer are missing
+ * (browsers that are not cross-origin isolated).
+ */
+export async function setThreads(n: number): Promise<number> {
+  const want = Math.max(1, Math.min(64, Math.floor(Number.isFinite(n) ? n : 1)));
+  if (pool !== null && pool.size === want) return want;
+  stop();
+  dispatchState.threads = 1;
+  if (want === 1) return 1;
+  const browserOk = typeof Worker === "function" && (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
+  if (typeof SharedArrayBuffer !== "function" || (!isNode() && !browserOk)) return 1;
+  try {
+    const bytes = kernelBytes(true);
+    const mod = await WebAssembly.compile(bytes);
+    const memory = new WebAssembly.Memory({ initial: 64, maximum: 32768, shared: true });
+    const control = new SharedArrayBuffer(want * SLOT * 4);
+    const params = new SharedArrayBuffer(want * 8);
+    const data = { bytes, memory, control, params };
+    const workers = await Promise.all(Array.from({ length: want - 1 }, (_, i) => spawn(i + 1, data)));
+    const canBlock = isNode() || typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== "undefined";
+    pool = { size: want, workers, inst: instantiate(mod, memory), ctl: new Int32Array(control), par: new Float64Array(params), canBlock };
+    dispatchState.threads = want;
+    return want;
+  } catch {
+    stop();
+    return 1;
+  }
+}
+
+/** The number of threads in use (1: no workers). */
+export function threads(): number {
+  return pool?.size ?? 1;
+}
+
+/** Runs task `t` on every thread: `args(i)` gives thread i's [a, b, c, d, rows, n, flag, v]; thread 0 is the caller. */
+function parallel(p: Pool, t: number, exact: boolean, args: (i: number) => number[]): void {
+  for (let i = 1; i < p.size; i++) {
+    const b = i * SLOT;
+    const [a0, b0, c0, d0, rows, n, flag, v] = args(i) as [number, number, number, number, number, number, number, number];
+    p.ctl[b + 1] = t;
+    p.ctl[b + 2] = exact ? 1 : 0;
+    p.ctl[b + 3] = a0;
+    p.ctl[b + 4] = b0;
+    p.ctl[b + 5] = c0;
+    p.ctl[b + 6] = d0;
+    p.ctl[b + 7] = rows;
+    p.ctl[b + 8] = n;
+    p.ctl[b + 9] = flag;
+    p.par[i] = v;
+    Atomics.store(p.ctl, b, 1);
+    Atomics.notify(p.ctl, b);
+  }
+  const [a0, b0, c0, d0, rows, n, flag, v] = args(0) as [number, number, number, number, number, number, number, number];
+  if (rows > 0 || t === T_SCALE) runTask(p.inst.k, p.inst.f64, t, exact, a0, b0, c0, d0, rows, n, flag, v);
+  for (let i = 1; i < p.size; i++) {
+    const b = i * SLOT;
+    if (p.canBlock) {
+      while (Atomics.load(p.ctl, b) !== 0) Atomics.wait(p.ctl, b, 1);
+    } else {
+      while (Atomics.load(p.ctl, b) !== 0) {
+        // A browser's main thread may not block: spin.
+      }
+    }
+  }
+}
+
+/**
+ * Runs `op` on every slice with the worker pool. Returns false (nothing done)
+ * when there is no pool or the shape does not split (several slices but fewer
+ * than the threads).
+ */
+export function runThreaded(op: WasmOp, exact: boolean, x: Float32Array, y: Float32Array, layout: Layout, mask: Uint8Array | null, done: Uint8Array): boolean {
+  const p = pool;
+  if (p === null) return false;
+  const T = p.size;
+  const n = layout.n;
+  const slices = layout.outer * layout.inner;
+  const w = p.inst;
+  if (slices >= T) {
+    const sb = (slices * 32 + 15) & ~15;
+    const scratch = op === OP_SOFTMAX && exact ? (n * 8 + 15) & ~15 : 0;
+    const xb = sb + T * scratch;
+    ensureMemory(w, xb + slices * n * 4);
+    copyIn(w, x, layout, 0, slices, xb >> 2, mask);
+    const task = op === OP_SOFTMAX ? T_SOFTMAX : op === OP_LOG_SOFTMAX ? T_LOG_SOFTMAX : T_LOG_SUM_EXP;
+    parallel(p, task, exact, (i) => {
+      const r0 = Math.floor((i * slices) / T);
+      const r1 = Math.floor(((i + 1) * slices) / T);
+      return [xb + r0 * n * 4, 0, sb + i * scratch, r0 * 32, r1 - r0, n, 0, 0];
+    });
+    const f64 = w.f64;
+    for (let r = 0; r < slices; r++) done[r] = f64[r * 4 + 3] === 0 ? 1 : 0;
+    if (op === OP_LOG_SUM_EXP) {
+      for (let r = 0; r < slices; r++) if (done[r] === 1) y[r] = f64[r * 4 + 1] as number;
+    } else {
+      copyOut(w, y, layout, 0, slices, xb >> 2);
+    }
+    return true;
+  }
+  if (slices !== 1 || n < T * 64) return false;
+  // One long row: chunks of whole 16-float blocks.
+  const bounds = Array.from({ length: T + 1 }, (_, i) => (i === T ? n : Math.floor((i * n) / T / 16) * 16));
+  const sb = (T * 32 + 15) & ~15;
+  const xb = sb + (op === OP_SOFTMAX && exact ? n * 8 : 0);
+  ensureMemory(w, xb + n * 4);
+  copyIn(w, x, layout, 0, 1, xb >> 2, mask);
+  const chunk = (i: number): [number, number, number] => {
+    const a = bounds[i] as number;
+    return [xb + a * 4, sb + a * 8, (bounds[i + 1] as number) - a];
+  };
+  parallel(p, op === OP_SOFTMAX ? T_SOFTMAX : T_STATS, exact, (i) => {
+    const [a, s, len] = chunk(i);
+    return [a, 0, s, i * 32, 1, len, 1, 0];
+  });
+  const f64 = w.f64;
+  let M = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < T; i++) {
+    if (f64[i * 4 + 3] !== 0) {
+      // A chunk with NaN, +Infinity or nothing counted: the JS kernel redoes the row.
+      done[0] = 0;
+      return true;
+    }
+    M = Math.max(M, f64[i * 4] as number);
+  }
+  // r = S - 1 with S = Σ_c (1 + r_c) e^{m_c - M}; the first chunk at the maximum contributes r_c (its 1 is the 1 of S).
+  let r = 0;
+  let first = true;
+  const scaleOf = new Float64Array(T);
+  for (let i = 0; i < T; i++) {
+    const m = f64[i * 4] as number;
+    const rc = (f64[i * 4 + 1] as number) + (f64[i * 4 + 2] as number);
+    const e = m === M ? 1 : Math.exp(m - M);
+    scaleOf[i] = e;
+    if (m === M && first) {
+      r += rc;
+      first = false;
+    } else {
+      r += (1 + rc) * e;
+    }
+  }
+  done[0] = 1;
+  if (op === OP_LOG_SUM_EXP) {
+    y[0] = M + Math.log1p(r);
+    return true;
+  }
+  if (op === OP_SOFTMAX) {
+    const c = (exact ? 1 : 2 ** -64) / (1 + r);
+    parallel(p, T_SCALE, exact, (i) => {
+      const [a, s, len] = chunk(i);
+      return [a, 0, s, 0, 1, len, 0, (scaleOf[i] as number) * c];
+    });
+  } else {
+    const L = Math.log1p(r);
+    for (let i = 0; i < T; i++) {
+      f64[i * 4] = M;
+      f64[i * 4 + 1] = L;
+    }
+    parallel(p, T_FINISH, exact, (i) => {
+      const [a, , len] = chunk(i);
+      return [a, 0, 0, i * 32, 1, len, 0, 0];
+    });
+  }
+  copyOut(w, y, layout, 0, 1, xb >> 2);
+  return true;
+}

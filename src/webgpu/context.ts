@@ -1,0 +1,136 @@
+/**
+ * Per-device state: capabilities, bind group layouts and the pipeline cache.
+ * Held in a WeakMap keyed by the device, so it goes when the device goes.
+ * A pipeline is compiled once per (device, kernel spec); calls never compile.
+ */
+import { BUFFER, SHADER_COMPUTE } from "./flags.js";
+import { type Caps, gridOf, type Plan } from "./plan.js";
+import { type KernelSpec, kernelSource } from "./wgsl/kernels.js";
+
+/** What the library keeps per device. */
+export interface Context {
+  device: GPUDevice;
+  caps: Caps;
+  layouts: { plain: GPUBindGroupLayout; split: GPUBindGroupLayout };
+  pipelines: Map<string, GPUComputePipeline>;
+  /** Set once `device.lost` resolves: later calls fail with a DEVICE error instead of leaving buffers unwritten. */
+  lost: string | null;
+}
+
+const contexts = new WeakMap<GPUDevice, Context>();
+
+function pow2Floor(v: number): number {
+  let p = 1;
+  while (p * 2 <= v) p *= 2;
+  return p;
+}
+
+/** The capabilities the planner uses, read from the device (and its adapter info, for the subgroup size). */
+export function capsOf(device: GPUDevice): Caps {
+  const l = device.limits;
+  const wg = pow2Floor(Math.min(1024, l.maxComputeInvocationsPerWorkgroup, l.maxComputeWorkgroupSizeX));
+  let sg = 0;
+  const info = device.adapterInfo as GPUAdapterInfo | undefined;
+  if (device.features.has("subgroups") && info?.subgroupMinSize && info.subgroupMinSize === info.subgroupMaxSize && info.subgroupMinSize <= wg) {
+    sg = info.subgroupMinSize;
+  }
+  return { wg, sg, maxGroups: l.maxComputeWorkgroupsPerDimension };
+}
+
+/** The context of a device, made on first use. */
+export function contextOf(device: GPUDevice): Context {
+  let ctx = contexts.get(device);
+  if (ctx) return ctx;
+  const ro = { type: "read-only-storage" } as const;
+  const rw = { type: "storage" } as const;
+  const C = SHADER_COMPUTE;
+  const plain = device.createBindGroupLayout({
+    entries: [
+      { binding: 0, visibility: C, buffer: ro },
+      { binding: 1, visibility: C, buffer: rw },
+      { binding: 2, visibility: C, buffer: { type: "uniform" } },
+    ],
+  });
+  const split = device.createBindGroupLayout({
+    entries: [
+      { binding: 0, visibility: C, buffer: ro },
+      { binding: 1, visibility: C, buffer: rw },
+      { binding: 2, visibility: C, buffer: { type: "uniform" } },
+      { binding: 3, visibility: C, buffer: rw },
+    ],
+  });
+  const made: Context = { device, caps: capsOf(device), layouts: { plain, split }, pipelines: new Map(), lost: null };
+  device.lost?.then((info) => {
+    made.lost = info.message || info.reason || "device lost";
+  });
+  contexts.set(device, made);
+  return made;
+}
+
+/** The pipeline of a spec, compiled on first use. */
+export function pipelineOf(ctx: Context, spec: KernelSpec): GPUComputePipeline {
+  const key = JSON.stringify(spec);
+  let p = ctx.pipelines.get(key);
+  if (p) return p;
+  const split = spec.kind === "split1" || spec.kind === "split2";
+  const module = ctx.device.createShaderModule({ label: `softmax ${key}`, code: kernelSource(spec) });
+  p = ctx.device.createComputePipeline({
+    label: `softmax ${key}`,
+    layout: ctx.device.createPipelineLayout({ bindGroupLayouts: [split ? ctx.layouts.split : ctx.layouts.plain] }),
+    compute: { module, entryPoint: "main" },
+  });
+  ctx.pipelines.set(key, p);
+  return p;
+}
+
+/** Number of compiled pipelines held for a device (diagnostics and tests). */
+export function pipelineCount(device: GPUDevice): number {
+  return contexts.get(device)?.pipelines.size ?? 0;
+}
+
+/** Everything one planned call needs on the device, ready to record into a pass. */
+export interface Prepared {
+  record(pass: GPUComputePassEncoder): void;
+  /** Buffers made for this call (uniforms, partials): destroy after submitting. */
+  temporaries: GPUBuffer[];
+}
+
+const UNIFORM_BYTES = 32;
+
+/** Builds bind groups and uniforms for a plan reading `inBytes` of `input` and writing `outBytes` of `output`, both from offset 0. */
+export function prepare(ctx: Context, plan: Plan, input: GPUBuffer, inBytes: number, output: GPUBuffer, outBytes: number): Prepared {
+  const { device } = ctx;
+  const temporaries: GPUBuffer[] = [];
+  const partials =
+    plan.partials > 0 ? device.createBuffer({ label: "softmax partials", size: plan.partials * 16, usage: BUFFER.STORAGE }) : null;
+  if (partials) temporaries.push(partials);
+  const steps = plan.dispatches.map((d) => {
+    const pipeline = pipelineOf(ctx, d.spec);
+    const [nx, ny] = gridOf(d.groups, ctx.caps.maxGroups);
+    const u = device.createBuffer({ label: "softmax params", size: UNIFORM_BYTES, usage: BUFFER.UNIFORM | BUFFER.COPY_DST });
+    temporaries.push(u);
+    const data = new ArrayBuffer(UNIFORM_BYTES);
+    new Uint32Array(data, 0, 6).set([d.params.rows, d.params.c, d.params.inner, nx, d.params.parts, d.params.partC]);
+    new Float32Array(data, 24, 2).set([Number.NEGATIVE_INFINITY, Number.NaN]);
+    device.queue.writeBuffer(u, 0, data);
+    const entries: GPUBindGroupEntry[] = [
+      { binding: 0, resource: { buffer: input, offset: 0, size: inBytes } },
+      { binding: 1, resource: { buffer: output, offset: 0, size: outBytes } },
+      { binding: 2, resource: { buffer: u } },
+    ];
+    const split = d.spec.kind === "split1" || d.spec.kind === "split2";
+    if (split && partials) entries.push({ binding: 3, resource: { buffer: partials } });
+    const group = device.createBindGroup({ layout: split ? ctx.layouts.split : ctx.layouts.plain, entries });
+    return { pipeline, group, nx, ny };
+  });
+  return {
+    temporaries,
+    record(pass) {
+      for (const s of steps) {
+        pass.setPipeline(s.pipeline);
+        pass.setBindGroup(0, s.group);
+        pass.dispatchWorkgroups(s.nx, s.ny);
+      }
+    },
+  };
+}

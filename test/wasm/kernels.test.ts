@@ -1,0 +1,224 @@
+/**
+ * The WASM SIMD kernels against 40-digit decimal.js and against the
+ * JavaScript kernels (the reference implementation), both precision modes,
+ * every function, special values, masks and axes.
+ */
+import fc from "fast-check";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { lastBackend, logSoftmax, logSumExp, setBackend, softmax, wasmSupported } from "../../src/index.js";
+import { referenceRow, ulpError } from "./reference.js";
+
+type Fn = "softmax" | "logSoftmax" | "logSumExp";
+const FNS = { softmax, logSoftmax, logSumExp } as const;
+const MODES = ["exact", "fast"] as const;
+
+/** Seeded 4·N(0,1) float32 logits (Mulberry32 + Box–Muller). */
+function logits(size: number, seed: number, scale = 4): Float32Array {
+  let a = seed >>> 0;
+  const rand = (): number => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const x = new Float32Array(size);
+  for (let i = 0; i < size; i++) x[i] = scale * Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
+  return x;
+}
+
+/** Runs fn on a [rows, n] float32 tensor with a forced backend; returns the flat result. */
+function run(fn: Fn, data: Float32Array, shape: number[], options: Record<string, unknown>, backend: "js" | "wasm"): Float32Array {
+  setBackend(backend);
+  const r = (FNS[fn] as (x: unknown, o: unknown) => unknown)({ data, shape }, options) as { data: Float32Array };
+  return r.data;
+}
+
+beforeAll(() => {
+  expect(wasmSupported()).toBe(true);
+});
+afterEach(() => setBackend("auto"));
+
+describe("WASM kernels against 40-digit decimal.js", () => {
+  // Row lengths cover the vector body (16 floats), the scalar tails and several chunks of rows.
+  const cases: [number, number][] = [
+    [3, 1],
+    [5, 7],
+    [4, 15],
+    [4, 16],
+    [3, 33],
+    [2, 1000],
+    [40, 50],
+  ];
+  for (const fn of ["softmax", "logSoftmax", "logSumExp"] as Fn[]) {
+    for (const mode of MODES) {
+      it(`${fn} ${mode}: ${mode === "exact" ? "correctly rounded (≥ 99.99%, never > 1 ulp)" : "within 2.5 ulp"}`, () => {
+        let worst = 0;
+        let total = 0;
+        let rounded = 0;
+        for (const [rows, n] of cases) {
+          const x = logits(rows * n, rows * 1000 + n);
+          const y = run(fn, x, [rows, n], { precision: mode }, "wasm");
+          expect(lastBackend()).toBe(`wasm-${mode}`);
+          for (let r = 0; r < rows; r++) {
+            const ref = referenceRow(x.subarray(r * n, (r + 1) * n));
+            const refs = fn === "logSumExp" ? [ref.logSumExp] : ref[fn];
+            const outs = fn === "logSumExp" ? [y[r] as number] : Array.from(y.subarray(r * n, (r + 1) * n));
+            refs.forEach((v, i) => {
+              const err = ulpError(outs[i] as number, v);
+              worst = Math.max(worst, err);
+              total++;
+              if (Object.is(outs[i], Math.fround(v))) rounded++;
+            });
+          }
+        }
+        if (mode === "exact") {
+          expect(rounded / total).toBeGreaterThanOrEqual(0.9999);
+          expect(worst).toBeLessThan(1);
+        } else {
+          expect(worst).toBeLessThanOrEqual(2.5);
+        }
+      });
+    }
+  }
+
+  it("keeps the digits of outputs near 0 (logSoftmax [0, -46] in float32)", () => {
+    const x = new Float32Array([0, -46, -46, -46, -46, -46, -46, -46, -46, -46, -46, -46, -46, -46, -46, -46, -46]);
+    const ref = referenceRow(x);
+    for (const mode of MODES) {
+      const y = run("logSoftmax", x, [x.length], { precision: mode }, "wasm");
+      expect(ulpError(y[0] as number, ref.logSoftmax[0] as number)).toBeLessThanOrEqual(mode === "exact" ? 0.5 : 2.5);
+      expect(y[0]).toBeLessThan(0);
+      const s = run("softmax", x, [x.length], { precision: mode }, "wasm");
+      ref.softmax.forEach((v, i) => {
+        expect(ulpError(s[i] as number, v)).toBeLessThanOrEqual(mode === "exact" ? 0.5 : 2.5);
+      });
+    }
+  });
+
+  it("gets subnormal and underflowing probabilities right (differences down to -110)", () => {
+    const x = new Float32Array(40);
+    for (let i = 0; i < x.length; i++) x[i] = -(i * 110) / 39 + 1e4;
+    const ref = referenceRow(x);
+    for (const mode of MODES) {
+      const y = run("softmax", x, [x.length], { precision: mode }, "wasm");
+      ref.softmax.forEach((v, i) => {
+        expect(ulpError(y[i] as number, v)).toBeLessThanOrEqual(mode === "exact" ? 0.5 : 2.5);
+      });
+    }
+  });
+
+  it("fast mode stays within 2.5 ulp on a row of 10^6 (against the float64 JS kernel)", () => {
+    const n = 1_000_000;
+    const x = logits(n, 7);
+    setBackend("js");
+    const ref = softmax({ data: Float64Array.from(x), shape: [n] }).data as Float64Array;
+    const refLog = logSoftmax({ data: Float64Array.from(x), shape: [n] }).data as Float64Array;
+    const y = run("softmax", x, [n], { precision: "fast" }, "wasm");
+    const yl = run("logSoftmax", x, [n], { precision: "fast" }, "wasm");
+    let worst = 0;
+    for (let i = 0; i < n; i++) worst = Math.max(worst, ulpError(y[i] as number, ref[i] as number), ulpError(yl[i] as number, refLog[i] as number));
+    expect(worst).toBeLessThanOrEqual(2.5);
+  });
+});
+
+describe("WASM kernels against the JavaScript kernels", () => {
+  it("exact mode gives the JS kernel's float32 results on random rows, every function, every axis of a 3-d tensor", () => {
+    const shape = [6, 37, 20];
+    const x = logits(6 * 37 * 20, 11);
+    for (const fn of ["softmax", "logSoftmax", "logSumExp"] as Fn[]) {
+      for (const axis of [0, 1, 2, -1]) {
+        const js = run(fn, x, shape, { axis }, "js");
+        const wasm = run(fn, x, shape, { axis, precision: "exact" }, "wasm");
+        expect(lastBackend()).toBe("wasm-exact");
+        let same = 0;
+        for (let i = 0; i < js.length; i++) {
+          if (Object.is(js[i], wasm[i])) same++;
+          else expect(ulpError(wasm[i] as number, js[i] as number)).toBeLessThanOrEqual(1);
+        }
+        expect(same / js.length).toBeGreaterThanOrEqual(0.9999);
+      }
+    }
+  });
+
+  it("special rows match the JS kernel exactly (NaN, ±Infinity, all -Infinity, -Infinity entries, -0, huge)", () => {
+    const n = 24;
+    const rows: number[][] = [
+      Array.from({ length: n }, (_, i) => i / 3),
+      Array.from({ length: n }, (_, i) => (i === 5 ? Number.NaN : i)),
+      Array.from({ length: n }, (_, i) => (i === 7 || i === 20 ? Number.POSITIVE_INFINITY : i)),
+      Array.from({ length: n }, () => Number.NEGATIVE_INFINITY),
+      Array.from({ length: n }, (_, i) => (i % 3 === 0 ? Number.NEGATIVE_INFINITY : -i)),
+      Array.from({ length: n }, (_, i) => (i % 2 === 0 ? -0 : 0)),
+      Array.from({ length: n }, (_, i) => 3e38 - i * 1e37),
+      Array.from({ length: n }, (_, i) => (i === 0 ? Number.NaN : Number.NEGATIVE_INFINITY)),
+      Array.from({ length: n }, (_, i) => (i < 17 ? Number.NEGATIVE_INFINITY : i)),
+      Array.from({ length: n }, (_, i) => -1e-30 * i),
+    ];
+    const x = Float32Array.from(rows.flat());
+    for (const fn of ["softmax", "logSoftmax", "logSumExp"] as Fn[]) {
+      for (const mode of MODES) {
+        for (const onFullyMasked of ["zeros", "nan"]) {
+          const js = run(fn, x, [rows.length, n], { onFullyMasked }, "js");
+          const wasm = run(fn, x, [rows.length, n], { precision: mode, onFullyMasked }, "wasm");
+          for (let i = 0; i < js.length; i++) {
+            const a = js[i] as number;
+            const b = wasm[i] as number;
+            if (!Number.isFinite(a) || a === 0 || mode === "exact") expect(Object.is(a, b), `${fn} ${mode} [${i}] ${a} vs ${b}`).toBe(true);
+            else expect(ulpError(b, a)).toBeLessThanOrEqual(2.5);
+          }
+        }
+      }
+    }
+  });
+
+  it("masks: masked entries give 0 / -Infinity and do not count; fully masked rows follow onFullyMasked", () => {
+    const rows = 9;
+    const n = 40;
+    const x = logits(rows * n, 5);
+    const where = Array.from({ length: rows }, (_, r) => Array.from({ length: n }, (_, i) => (r === 4 ? false : (i * 7 + r) % 5 !== 0)));
+    for (const fn of ["softmax", "logSoftmax", "logSumExp"] as Fn[]) {
+      const js = run(fn, x, [rows, n], { where }, "js");
+      const wasm = run(fn, x, [rows, n], { where, precision: "exact" }, "wasm");
+      expect(wasm.length).toBe(js.length);
+      for (let i = 0; i < js.length; i++) expect(Object.is(js[i], wasm[i]) || ulpError(wasm[i] as number, js[i] as number) <= 1).toBe(true);
+      expect(() => run(fn, x, [rows, n], { where, onFullyMasked: "error" }, "wasm")).toThrow(expect.objectContaining({ code: "FULLY_MASKED" }));
+    }
+  });
+
+  it("in place: out may be the input itself", () => {
+    const x = logits(64 * 30, 3);
+    const expected = run("softmax", x, [64, 30], {}, "js");
+    const copy = Float32Array.from(x);
+    setBackend("wasm");
+    softmax({ data: copy, shape: [64, 30] }, { out: copy });
+    expect(Array.from(copy)).toEqual(Array.from(expected));
+  });
+
+  it("property: any float32 row (NaN, ±Infinity, -0, subnormals included) matches the JS kernel: exact bit for bit, fast within 2.5 ulp", () => {
+    fc.assert(
+      fc.property(
+        fc.float32Array({ minLength: 1, maxLength: 80 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.constantFrom("softmax", "logSoftmax", "logSumExp"),
+        (row, reps, fn) => {
+          const n = row.length;
+          const x = new Float32Array(n * reps);
+          for (let r = 0; r < reps; r++) x.set(row, r * n);
+          const js = run(fn as Fn, x, [reps, n], {}, "js");
+          const exact = run(fn as Fn, x, [reps, n], { precision: "exact" }, "wasm");
+          const fast = run(fn as Fn, x, [reps, n], { precision: "fast" }, "wasm");
+          for (let i = 0; i < js.length; i++) {
+            const a = js[i] as number;
+            if (!(Object.is(a, exact[i]) || ulpError(exact[i] as number, a) <= 1)) return false;
+            if (!Number.isFinite(a) || a === 0) {
+              if (!(Object.is(a, fast[i]) || (a === 0 && Math.abs(fast[i] as number) <= 2 ** -148))) return false;
+            } else if (ulpError(fast[i] as number, a) > 3) return false;
+          }
+          return true;
+        },
+      ),
+      { numRuns: 300, seed: 20260 },
+    );
+  });
+});

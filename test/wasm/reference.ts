@@ -1,0 +1,41 @@
+/**
+ * Reference values for the WASM kernel tests: softmax, log-softmax and
+ * log-sum-exp of a row in 40-digit decimal arithmetic (decimal.js), and the
+ * error of a float32 result in float32 ulps of the reference.
+ */
+import { Decimal } from "decimal.js";
+
+const D = Decimal.clone({ precision: 40 });
+
+/** float32 ulp in the binade of v (the least subnormal below the normal range and at 0). */
+export function ulp32(v: number): number {
+  const a = Math.abs(v);
+  if (a < 2 ** -126) return 2 ** -149;
+  let e = Math.floor(Math.log2(a));
+  if (2 ** e > a) e--;
+  if (2 ** (e + 1) <= a) e++;
+  return 2 ** (e - 23);
+}
+
+/** |y - ref| in float32 ulps of ref; 0 when both are the same special value, Infinity when only one is. */
+export function ulpError(y: number, ref: number): number {
+  if (Object.is(y, ref) || (y === ref && Number.isFinite(y))) return 0;
+  if (!Number.isFinite(ref) || !Number.isFinite(y)) return Number.POSITIVE_INFINITY;
+  return Math.abs(y - ref) / ulp32(ref);
+}
+
+/** The three functions of a finite row (at least one entry finite), as float64 nearest to the 40-digit values. */
+export function referenceRow(x: ArrayLike<number>): { softmax: number[]; logSoftmax: number[]; logSumExp: number } {
+  let m = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < x.length; i++) m = Math.max(m, x[i] as number);
+  const M = new D(m);
+  const d = Array.from(x, (v) => (v === Number.NEGATIVE_INFINITY ? null : new D(v).minus(M)));
+  const e = d.map((v) => (v === null ? new D(0) : v.exp()));
+  const s = e.reduce((a, b) => a.plus(b), new D(0));
+  const l = s.ln();
+  return {
+    softmax: e.map((v) => v.div(s).toNumber()),
+    logSoftmax: d.map((v) => (v === null ? Number.NEGATIVE_INFINITY : v.minus(l).toNumber())),
+    logSumExp: M.plus(l).toNumber(),
+  };
+}
