@@ -10,7 +10,8 @@
  * and the copy floor (`dst.set(src)`).
  *
  * Timings are medians over ≥ 15 samples (each sample repeats the call until it
- * lasts ≥ 3 ms) with the interquartile range and min–max. The machine's cores
+ * lasts ≥ 3 ms) with the interquartile range and min–max, sampled round-robin
+ * across contenders. The machine's cores
  * are shared, so absolute figures are noisy: ratios within one run are what
  * counts. Accuracy (max ulp, % correctly rounded) is measured for every
  * contender on the same inputs against our float64 JS kernel (itself within
@@ -43,10 +44,17 @@ const SHAPES: [number, number][] = [
 
 type Fn = "softmax" | "logSoftmax";
 type Run = () => Float32Array | Promise<Float32Array>;
+/** The runners of one contender for one shape; `before` runs (untimed) before each of its samples. */
+interface Prepared {
+  alloc: Run;
+  out: Run | null;
+  before?: () => unknown;
+  done?: () => void;
+}
 interface Contender {
   name: string;
   /** Makes the two runners for a shape: allocating (array in → new array out) and with out buffers / prepared input. */
-  prepare(fn: Fn, x: Float32Array, rows: number, n: number): Promise<{ alloc: Run; out: Run | null; done?: () => void }>;
+  prepare(fn: Fn, x: Float32Array, rows: number, n: number): Promise<Prepared>;
 }
 
 /** Mulberry32 + Box–Muller: 4·N(0,1), reproducible. */
@@ -129,19 +137,9 @@ const contenders: Contender[] = [
             return d;
           },
           out: () => run(input),
+          before: () => tf.setBackend(b),
           done: () => input.dispose(),
         };
-      },
-    }),
-  ),
-  ...([1, 0] as const).map(
-    (threads): Contender => ({
-      name: threads === 1 ? "onnxruntime-node 1 thread" : `onnxruntime-node default (${cpus().length} threads)`,
-      async prepare(fn, x, rows, n) {
-        const session = await ort.InferenceSession.create(onnxModel(fn === "softmax" ? "Softmax" : "LogSoftmax"), threads === 1 ? { intraOpNumThreads: 1 } : {});
-        const input = new ort.Tensor("float32", x, [rows, n]);
-        const run = async (t: ort.Tensor): Promise<Float32Array> => (await session.run({ x: t })).y?.data as Float32Array;
-        return { alloc: () => run(new ort.Tensor("float32", new Float32Array(x), [rows, n])), out: () => run(input), done: () => void session.release() };
       },
     }),
   ),
@@ -152,14 +150,9 @@ const contenders: Contender[] = [
       const y = new Float32Array(x.length);
       const t = { data: x, shape: [rows, n] };
       return {
-        alloc: () => {
-          setBackend("js");
-          return f(t).data as Float32Array;
-        },
-        out: () => {
-          setBackend("js");
-          return f(t, { out: y }).data as Float32Array;
-        },
+        alloc: () => f(t).data as Float32Array,
+        out: () => f(t, { out: y }).data as Float32Array,
+        before: () => setBackend("js"),
         done: () => setBackend("auto"),
       };
     },
@@ -172,14 +165,32 @@ const contenders: Contender[] = [
           const f = fn === "softmax" ? softmax : logSoftmax;
           const y = new Float32Array(x.length);
           const t = { data: x, shape: [rows, n] };
-          await setThreads(threads);
           return {
             alloc: () => f(t, { precision }).data as Float32Array,
             out: () => f(t, { precision, out: y }).data as Float32Array,
+            before: async () => {
+              setBackend("auto");
+              await setThreads(threads);
+            },
           };
         },
       }),
     ),
+  ),
+  ...([1, 0] as const).map(
+    // ORT's default pool spins after each run: it comes last in each round-robin round.
+    (threads): Contender => ({
+      name: threads === 1 ? "onnxruntime-node 1 thread" : `onnxruntime-node default (${cpus().length} threads)`,
+      async prepare(fn, x, rows, n) {
+        const session = await ort.InferenceSession.create(
+          onnxModel(fn === "softmax" ? "Softmax" : "LogSoftmax"),
+          threads === 1 ? { intraOpNumThreads: 1 } : {},
+        );
+        const input = new ort.Tensor("float32", x, [rows, n]);
+        const run = async (t: ort.Tensor): Promise<Float32Array> => (await session.run({ x: t })).y?.data as Float32Array;
+        return { alloc: () => run(new ort.Tensor("float32", new Float32Array(x), [rows, n])), out: () => run(input), done: () => void session.release() };
+      },
+    }),
   ),
 ];
 
@@ -191,29 +202,39 @@ interface Stats {
   max: number;
 }
 
-async function time(run: Run): Promise<Stats> {
-  const first = run();
-  const isAsync = first instanceof Promise;
-  await first;
-  const once = async (): Promise<number> => {
+/**
+ * Times every runner in round-robin: sample s of every contender is taken
+ * before sample s + 1 of any, so a burst of load from other jobs on the shared
+ * cores hits all contenders alike and the ratios stay meaningful. Each sample
+ * repeats the call until it lasts ≥ SAMPLE_MS (count calibrated once).
+ */
+async function measure(runs: { run: Run; before?: () => unknown }[]): Promise<Stats[]> {
+  const plan: { run: Run; before?: () => unknown; isAsync: boolean; inner: number; samples: number[] }[] = [];
+  for (const r of runs) {
+    await r.before?.();
+    const first = r.run();
+    const isAsync = first instanceof Promise;
+    await first;
+    for (let i = 0; i < 3; i++) await r.run();
     const t0 = performance.now();
-    if (isAsync) await run();
-    else run();
-    return performance.now() - t0;
-  };
-  for (let i = 0; i < 2; i++) await once();
-  const est = Math.max(await once(), 1e-4);
-  const inner = Math.max(1, Math.ceil(SAMPLE_MS / est));
-  const samples: number[] = [];
-  for (let s = 0; s < SAMPLES; s++) {
-    const t0 = performance.now();
-    if (isAsync) for (let i = 0; i < inner; i++) await run();
-    else for (let i = 0; i < inner; i++) run();
-    samples.push(((performance.now() - t0) / inner) * 1000);
+    await r.run();
+    const est = Math.max(performance.now() - t0, 1e-4);
+    plan.push({ ...r, isAsync, inner: Math.max(1, Math.ceil(SAMPLE_MS / est)), samples: [] });
   }
-  samples.sort((a, b) => a - b);
-  const q = (p: number): number => samples[Math.min(samples.length - 1, Math.round(p * (samples.length - 1)))] as number;
-  return { median: q(0.5), q1: q(0.25), q3: q(0.75), min: samples[0] as number, max: samples[samples.length - 1] as number };
+  for (let s = 0; s < SAMPLES; s++) {
+    for (const p of plan) {
+      await p.before?.();
+      const t0 = performance.now();
+      if (p.isAsync) for (let i = 0; i < p.inner; i++) await p.run();
+      else for (let i = 0; i < p.inner; i++) p.run();
+      p.samples.push(((performance.now() - t0) / p.inner) * 1000);
+    }
+  }
+  return plan.map((p) => {
+    const v = [...p.samples].sort((a, b) => a - b);
+    const q = (f: number): number => v[Math.min(v.length - 1, Math.round(f * (v.length - 1)))] as number;
+    return { median: q(0.5), q1: q(0.25), q3: q(0.75), min: v[0] as number, max: v[v.length - 1] as number };
+  });
 }
 
 /** Float32 ulp at |v| (v a float64 reference). */
@@ -264,15 +285,28 @@ async function main(): Promise<void> {
       setBackend("js");
       const ref = (fn === "softmax" ? softmax : logSoftmax)({ data: new Float64Array(x), shape: [rows, n] }).data as Float64Array;
       setBackend("auto");
-      const results: { name: string; alloc: Stats; out: Stats | null; acc: { maxUlp: number; cr: number } }[] = [];
+      const prepared: Prepared[] = [];
+      const accs: { maxUlp: number; cr: number }[] = [];
       for (const c of contenders) {
         const p = await c.prepare(fn, x, rows, n);
-        const acc = accuracy(await p.alloc(), ref);
-        const alloc = await time(p.alloc);
-        const out = p.out ? await time(p.out) : null;
-        p.done?.();
-        results.push({ name: c.name, alloc, out, acc });
+        await p.before?.();
+        accs.push(accuracy(await p.alloc(), ref));
+        prepared.push(p);
       }
+      // Allocating and out runs in the same round-robin, so that both columns see the same load.
+      const outRuns = prepared.filter((p) => p.out !== null);
+      const all = await measure([
+        ...prepared.map((p) => ({ run: p.alloc, before: p.before })),
+        ...outRuns.map((p) => ({ run: p.out as Run, before: p.before })),
+      ]);
+      const allocStats = all.slice(0, prepared.length);
+      const outStats = all.slice(prepared.length);
+      for (const p of prepared) p.done?.();
+      const results = contenders.map((c, i) => {
+        const p = prepared[i] as Prepared;
+        const j = outRuns.indexOf(p);
+        return { name: c.name, alloc: allocStats[i] as Stats, out: j >= 0 ? (outStats[j] as Stats) : null, acc: accs[i] as { maxUlp: number; cr: number } };
+      });
       await setThreads(1);
       const find = (s: string) => results.find((r) => r.name.startsWith(s));
       const anchors = [find("onnxruntime-node 1"), find("onnxruntime-node default"), find("tfjs-wasm")];
@@ -280,14 +314,19 @@ async function main(): Promise<void> {
       emit();
       emit(`## ${fn} ${rows}×${n}`);
       emit();
-      emit("| contender | allocating: median [IQR] (min–max) | × ORT-1t | × ORT | × tfjs-wasm | % copy | out: median [IQR] | × ORT-1t | × ORT | × tfjs-wasm | % copy | max ulp | % CR |");
+      emit(
+        "| contender | allocating: median [IQR] (min–max) | × ORT-1t | × ORT | × tfjs-wasm | % copy | out: median [IQR] | × ORT-1t | × ORT | × tfjs-wasm | % copy | max ulp | % CR |",
+      );
       emit("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
       for (const r of results) {
         const cell = (s: Stats | null): string => (s ? `${us(s.median)} [${us(s.q1)}–${us(s.q3)}] (${us(s.min)}–${us(s.max)})` : "–");
         const ratio = (mine: Stats | null, key: "alloc" | "out"): string[] =>
           anchors.map((a) => (mine && a?.[key] ? `${((a[key] as Stats).median / mine.median).toFixed(2)}` : "–"));
-        const pct = (mine: Stats | null, key: "alloc" | "out"): string => (mine && copy?.[key] ? `${((100 * (copy[key] as Stats).median) / mine.median).toFixed(0)}%` : "–");
-        const acc = r.name.startsWith("copy") ? ["–", "–"] : [r.acc.maxUlp < 1e4 ? r.acc.maxUlp.toFixed(2) : r.acc.maxUlp.toExponential(2), r.acc.cr.toFixed(2)];
+        const pct = (mine: Stats | null, key: "alloc" | "out"): string =>
+          mine && copy?.[key] ? `${((100 * (copy[key] as Stats).median) / mine.median).toFixed(0)}%` : "–";
+        const acc = r.name.startsWith("copy")
+          ? ["–", "–"]
+          : [r.acc.maxUlp < 1e4 ? r.acc.maxUlp.toFixed(2) : r.acc.maxUlp.toExponential(2), r.acc.cr.toFixed(2)];
         emit(
           `| ${r.name} | ${cell(r.alloc)} | ${ratio(r.alloc, "alloc").join(" | ")} | ${pct(r.alloc, "alloc")} | ${cell(r.out)} | ${ratio(r.out, "out").join(" | ")} | ${pct(r.out, "out")} | ${acc.join(" | ")} |`,
         );

@@ -147,7 +147,7 @@ function buildRows(): void {
     const logit = h("input", {
       type: "text",
       inputmode: "decimal",
-      value: String(row.logit),
+      value: fmtInput(row.logit),
       "aria-label": `Logit of class ${n}`,
       spellcheck: "false",
       autocomplete: "off",
@@ -215,6 +215,13 @@ function buildRows(): void {
     return { tr, bar, value, logit, label };
   });
 }
+
+// Pointing at a number in the steps highlights its class everywhere (the bars included).
+el.steps.addEventListener("mouseover", (e) => {
+  const cell = (e.target as Element).closest("[data-class]");
+  highlight(cell === null ? null : Number(cell.getAttribute("data-class")));
+});
+el.steps.addEventListener("mouseleave", () => highlight(null));
 
 // ---------------------------------------------------------------- rendering
 
@@ -372,7 +379,7 @@ function renderSteps(r: Result, d: Decimals): void {
   const items: HTMLLIElement[] = [];
 
   const rows1 = [numberRow("x", mx, d)];
-  if (t !== 1) rows1.push(numberRow("x/T", s.scaled, d));
+  if (t !== 1 && t !== 0) rows1.push(numberRow("x/T", s.scaled, d));
   rows1.push(numberRow(t === 1 ? "x − m" : "(x − m)/T", s.shifted, d, "computed"));
   items.push(
     step(
@@ -400,7 +407,7 @@ function renderSteps(r: Result, d: Decimals): void {
       h(
         "p",
         {},
-        "Exponentials are positive whatever the sign of x, and they grow fast: the largest logit pulls ahead. The library computes the second row; the first is the tutorial's.",
+        `Exponentials are positive whatever the sign of x, and they grow fast: the largest logit pulls ahead.${t === 0 ? "" : " The library computes the second row; the first is the tutorial's."}`,
       ),
       stepTable("Step 2: exponentials", rows2),
     ),
@@ -421,9 +428,8 @@ function renderSteps(r: Result, d: Decimals): void {
         h("br"),
         "Σ ",
         pow("e", `x${T}`),
-        ` = ${fmt(s.sum, d)}`,
+        t === 0 ? ": no finite, non-zero limit as T → 0; the shifted sum counts the classes tied at the maximum" : ` = ${fmt(s.sum, d)}`,
         overflow ? " (overflows: too large for a double)" : "",
-        t === 0 ? " (no limit at T = 0)" : "",
         t > 0 && Number.isFinite(s.max) && Number.isFinite(s.sum)
           ? h(
               "span",
@@ -459,7 +465,12 @@ function renderSteps(r: Result, d: Decimals): void {
               ),
             ]
           : []),
-        numberRow("p", s.p, d, "computed"),
+        numberRow(
+          "p",
+          s.p.map((v, i) => (state.rows[i]?.masked ? null : v)),
+          d,
+          "computed",
+        ),
       ]),
       h("p", {}, `Σp = ${fmt(total, d)}`),
     ),

@@ -28,6 +28,11 @@ function split(a) {
 }
 
 function twoProd(a, b) {
+  // Above 2^996 SPLITTER · a overflows: multiply a scaled copy, then scale back by 2^28 (exact).
+  if (Number.isFinite(a) && Number.isFinite(b) && (Math.abs(a) > 6.69692879491417e299 || Math.abs(b) > 6.69692879491417e299)) {
+    const [p, e] = Math.abs(a) > 6.69692879491417e299 ? twoProd(a * 3.725290298461914e-9, b) : twoProd(a, b * 3.725290298461914e-9);
+    return [p * 268435456, e * 268435456];
+  }
   const p = a * b;
   const [ah, al] = split(a);
   const [bh, bl] = split(b);
@@ -50,6 +55,11 @@ export function mul(a, b) {
 
 /** Double-double quotient (two correction steps). */
 export function div(a, b) {
+  // Above 2^1000 the products q·b below could round past the largest double: divide a scaled copy.
+  if (Math.abs(a[0]) > 2 ** 1000 && Number.isFinite(a[0])) {
+    const q = div([a[0] * 2 ** -64, a[1] * 2 ** -64], b);
+    return [q[0] * 2 ** 64, q[1] * 2 ** 64];
+  }
   const q1 = a[0] / b[0];
   let r = add(a, neg(mul([q1, 0], b)));
   const q2 = r[0] / b[0];
@@ -68,7 +78,7 @@ export function sub(a, b) {
   return twoSum(a, -b);
 }
 
-const LN2 = [0.6931471805599453, 2.3190468138462996e-17];
+const LN2 = [Math.LN2, 2.3190468138462996e-17];
 const INV_FACT = [];
 {
   let f = [1, 0];
@@ -157,6 +167,7 @@ function rowParts(xs, t) {
     // x - m beyond the double range: -Infinity, the correctly rounded difference.
     if (di[0] === Number.NEGATIVE_INFINITY) di = [di[0], 0];
     else if (t !== 1) di = div(di, [t, 0]);
+    if (!Number.isFinite(di[0])) di = [Number.NEGATIVE_INFINITY, 0];
     d[i] = di;
     e[i] = expScaled(di);
     if (i !== am && e[i].hi !== 0 && e[i].k > K) K = e[i].k;

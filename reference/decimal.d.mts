@@ -1,4 +1,4 @@
-import type Decimal from "decimal.js";
+import type { Decimal } from "decimal.js";
 /** decimal.js with 64 significant digits. */
 export const D: typeof Decimal;
 /** 2^k as a Decimal (cached). */

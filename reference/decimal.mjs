@@ -48,10 +48,10 @@ export function exact(x) {
   return x < 0 ? v.negated() : v;
 }
 
-/** log(1 + r) for r ≥ 0 without losing r when r is tiny. */
+/** log(1 + r) for r > -1 without losing r when |r| is tiny. */
 export function log1p(r) {
   if (r.isZero()) return new D(0);
-  if (r.lt("1e-20")) return r.minus(r.pow(2).div(2)).plus(r.pow(3).div(3));
+  if (r.abs().lt("1e-20")) return r.minus(r.pow(2).div(2)).plus(r.pow(3).div(3));
   return r.plus(1).ln();
 }
 
@@ -113,12 +113,20 @@ export function weightedLogSumExp(xs, bs) {
     if (bs[i] !== 0 && v > m) m = v;
   });
   const M = exact(m);
-  let s = new D(0);
+  // s = B + t: B = Σ b_k over the maxima (e^0 = 1, exact), t the rest, so that
+  // log|s| = log1p(|s| - 1) keeps a tiny t when |B| = 1 (64 digits would round 1 + t to 1).
+  let B = new D(0);
+  let t = new D(0);
   xs.forEach((v, i) => {
-    if (bs[i] !== 0 && v !== Number.NEGATIVE_INFINITY) s = s.plus(exact(bs[i]).times(exact(v).minus(M).exp()));
+    if (bs[i] === 0 || v === Number.NEGATIVE_INFINITY) return;
+    if (v === m) B = B.plus(exact(bs[i]));
+    else t = t.plus(exact(bs[i]).times(exact(v).minus(M).exp()));
   });
+  const s = B.plus(t);
   if (s.isZero()) return { value: null, sign: 0 };
-  return { value: M.plus(s.abs().ln()), sign: s.isNeg() ? -1 : 1 };
+  const sign = s.isNeg() ? -1 : 1;
+  const c = sign > 0 ? B.minus(1).plus(t) : B.negated().minus(1).minus(t);
+  return { value: M.plus(c.abs().lt(0.5) ? log1p(c) : s.abs().ln()), sign };
 }
 
 /** σ(x) = 1/(1 + e^{-x}). */

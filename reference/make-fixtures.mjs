@@ -72,6 +72,9 @@ const fixed = [
   ["seed [13, 31, 5]", [13, 31, 5]],
   ["seed [0, 100, 0]", [0, 100, 0]],
   ["single", [42.5]],
+  ["result made of subnormal terms", [745.1, 0, 0, 0, 0, 0, 0, 0, 0, 0]],
+  ["many subnormal terms", [0, ...Array.from({ length: 40 }, (_, i) => -745 - i / 8)]],
+  ["terms below the least subnormal", [0, ...Array.from({ length: 60 }, (_, i) => -746 - i / 4)]],
   ["mass near 1 in the tail", [0, ...Array.from({ length: 20 }, () => -Math.log(20) + 1e-3 * u())]],
 ];
 for (const [name, x] of fixed) add(name, x);
@@ -113,6 +116,9 @@ for (let i = 0; i < 20; i++) {
 }
 weighted.push({ name: "weights near |s| = 1", x: [0, -30, -31], b: [1, 1, -0.5] });
 weighted.push({ name: "tiny weights", x: [0, 1], b: [1e-300, 2e-300] });
+weighted.push({ name: "unit weights, result made of subnormal terms", x: [0, ...Array(9).fill(-745.1)], b: Array(10).fill(1) });
+weighted.push({ name: "unit weights, many subnormal terms", x: [0, ...Array.from({ length: 40 }, (_, i) => -745 - i / 8)], b: Array(41).fill(1) });
+weighted.push({ name: "mixed weights, subnormal terms", x: [0, -745.2, -745.4, -744.9], b: [1, 3, -2, 0.5] });
 for (const w of weighted) {
   const { value, sign } = ref.weightedLogSumExp(w.x, w.b);
   // Σ |b_k| e^{x_k - m}: the condition of the sum, to state the bound for mixed signs.
@@ -130,8 +136,7 @@ writeFileSync(
 
 // Sigmoid and log-sigmoid: log-uniform magnitudes of both signs, and edges.
 const sig = (dtype, xs) => ({ dtype, x: xs, sigmoid: xs.map((v) => ref.str(ref.sigmoid(v))), logSigmoid: xs.map((v) => ref.str(ref.logSigmoid(v))) });
-const logUniform = (n, lo, hi, round = (v) => v) =>
-  Array.from({ length: n }, () => round((u() < 0.5 ? -1 : 1) * 10 ** (lo + (hi - lo) * u())));
+const logUniform = (n, lo, hi, round = (v) => v) => Array.from({ length: n }, () => round((u() < 0.5 ? -1 : 1) * 10 ** (lo + (hi - lo) * u())));
 const edges = [
   0, 5e-324, -5e-324, 1e-300, -1e-300, 0.5, -0.5, 1, -1, 20, -20, 36, -36, 37, -37, 40, -40, 709, -709, 710, -710, 745, -745, 745.5, -745.5, 746, -746, 800,
   -800, 1e300, -1e300,
@@ -162,4 +167,6 @@ writeFileSync(
   join(outDir, "long-row.json"),
   `${JSON.stringify({ generator: "reference/make-fixtures.mjs (decimal.js, 64 digits)", row: "longRow(seed, n) of reference/prng.mjs", seed, n, distinct: counts.size, logSumExp: ref.str(lse) })}\n`,
 );
-console.log(`fixtures: ${rows.length} rows, ${weighted.length} weighted rows, ${sigmoidFixtures.float64.x.length + sigmoidFixtures.float32.x.length} sigmoid inputs, long row n=${n}`);
+console.log(
+  `fixtures: ${rows.length} rows, ${weighted.length} weighted rows, ${sigmoidFixtures.float64.x.length + sigmoidFixtures.float32.x.length} sigmoid inputs, long row n=${n}`,
+);

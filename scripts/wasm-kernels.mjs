@@ -50,7 +50,8 @@ const MINIMAX11 = [
 /** Degree-6 near-minimax (fast mode), c0 = 1 exactly: relative error 2.0e-9 (2^-28.9) on |r| ≤ 1.0005·ln2/2 (scripts/fit-exp.py). */
 const MINIMAX6 = ["1", "1.0000000322639326", "0.499999941905899", "0.1666643078292771", "0.04166800487099315", "0.00837419676324095", "0.0013843602475973671"];
 
-const V = Number(process.env.WASM_V ?? 4); // f64x2 vectors per iteration: 8 floats
+const V = Number(process.env.WASM_V ?? 8); // f64x2 vectors per iteration (exact mode): 16 floats
+const VF = Number(process.env.WASM_VF ?? 4); // f32x4 vectors per iteration (fast mode): 16 floats
 /** Every f64x2 constant used in a loop lives in a local set once per call (V8 rebuilds a v128.const at each use). */
 const constants = new Map();
 const constant = (text) => {
@@ -72,24 +73,26 @@ const lanes = (f) => Array.from({ length: V }, (_, j) => f(j)).join("\n");
 const HIGH = "8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7";
 const LOWS = "0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23";
 
-/** Loads 8 floats at $p into a0..a3 (float64). */
+/** Loads 2V floats at $p into a0..a(V-1) (float64). */
 function load8() {
-  return [
-    set("A", "(v128.load (local.get $p))"),
-    set("B", "(v128.load offset=16 (local.get $p))"),
-    set("a0", `(f64x2.promote_low_f32x4 ${get("A")})`),
-    set("a1", `(f64x2.promote_low_f32x4 (i8x16.shuffle ${HIGH} ${get("A")} ${get("A")}))`),
-    set("a2", `(f64x2.promote_low_f32x4 ${get("B")})`),
-    set("a3", `(f64x2.promote_low_f32x4 (i8x16.shuffle ${HIGH} ${get("B")} ${get("B")}))`),
-  ].join("\n");
+  const out = [];
+  for (let i = 0; i < V / 2; i++) {
+    out.push(set(`X${i}`, `(v128.load offset=${16 * i} (local.get $p))`));
+    out.push(set(`a${2 * i}`, `(f64x2.promote_low_f32x4 ${get(`X${i}`)})`));
+    out.push(set(`a${2 * i + 1}`, `(f64x2.promote_low_f32x4 (i8x16.shuffle ${HIGH} ${get(`X${i}`)} ${get(`X${i}`)}))`));
+  }
+  return out.join("\n");
 }
 
-/** Rounds y0..y3 (float64) to 8 floats stored at $q. */
+/** Rounds y0..y(V-1) (float64) to 2V floats stored at $q. */
 function store8() {
-  return [
-    `(v128.store (local.get $q) (i8x16.shuffle ${LOWS} (f32x4.demote_f64x2_zero ${get("y0")}) (f32x4.demote_f64x2_zero ${get("y1")})))`,
-    `(v128.store offset=16 (local.get $q) (i8x16.shuffle ${LOWS} (f32x4.demote_f64x2_zero ${get("y2")}) (f32x4.demote_f64x2_zero ${get("y3")})))`,
-  ].join("\n");
+  const out = [];
+  for (let i = 0; i < V / 2; i++) {
+    out.push(
+      `(v128.store offset=${16 * i} (local.get $q) (i8x16.shuffle ${LOWS} (f32x4.demote_f64x2_zero ${get(`y${2 * i}`)}) (f32x4.demote_f64x2_zero ${get(`y${2 * i + 1}`)})))`,
+    );
+  }
+  return out.join("\n");
 }
 
 /** d_j ← e^{d_j} (times 1 + dl_j in exact mode) for the V vectors, interleaved. */
@@ -152,7 +155,17 @@ const ROWMAX = `
       (br $next)))
     (local.get $m))`;
 
-const VEC_LOCALS = ["A", "B", "MF", "NMF", ...["a", "d", "l", "t", "k", "q", "s", "c", "z", "y", "xf", "df", "lf", "tf", "kf", "qf", "zf"].flatMap((p) => Array.from({ length: V }, (_, j) => `${p}${j}`))]
+const VEC_LOCALS = [
+  "X0",
+  "X1",
+  "X2",
+  "X3",
+  "MF",
+  "NMF",
+  ...["a", "d", "l", "t", "k", "q", "s", "c", "z", "y", "xf", "df", "lf", "tf", "kf", "qf", "zf"].flatMap((p) =>
+    Array.from({ length: Math.max(V, VF) }, (_, j) => `${p}${j}`),
+  ),
+]
   .map((n) => `(local $${n} v128)`)
   .join(" ");
 
@@ -171,10 +184,7 @@ function pass2(exact, store) {
     body.push(lanes((j) => set(`t${j}`, `(f64x2.sub ${get(`d${j}`)} ${get(`a${j}`)})`)));
     body.push(
       lanes((j) =>
-        set(
-          `l${j}`,
-          `(f64x2.add (f64x2.sub ${get(`a${j}`)} (f64x2.sub ${get(`d${j}`)} ${get(`t${j}`)})) (f64x2.sub ${get("NM")} ${get(`t${j}`)}))`,
-        ),
+        set(`l${j}`, `(f64x2.add (f64x2.sub ${get(`a${j}`)} (f64x2.sub ${get(`d${j}`)} ${get(`t${j}`)})) (f64x2.sub ${get("NM")} ${get(`t${j}`)}))`),
       ),
     );
     // dl is NaN only for x = -Infinity (d = -Infinity): zero it (NaN ≠ NaN).
@@ -188,7 +198,8 @@ function pass2(exact, store) {
   body.push(lanes((j) => set(`z${j}`, `(i64x2.sub ${get(`z${j}`)} ${get(`q${j}`)})`)));
   if (exact) {
     // Terms of one iteration summed as a tree (error ≤ 2^-52 of their sum), then added to one compensated accumulator.
-    body.push(set("d0", "(f64x2.add (f64x2.add (local.get $d0) (local.get $d1)) (f64x2.add (local.get $d2) (local.get $d3)))"));
+    const tree = (lo, hi) => (hi - lo === 1 ? get(`d${lo}`) : `(f64x2.add ${tree(lo, (lo + hi) / 2)} ${tree((lo + hi) / 2, hi)})`);
+    body.push(set("d0", tree(0, V)));
     body.push(set("t0", "(f64x2.pmax (local.get $s0) (local.get $d0))"));
     body.push(set("k0", "(f64x2.pmin (local.get $s0) (local.get $d0))"));
     body.push(set("s0", "(f64x2.add (local.get $t0) (local.get $k0))"));
@@ -229,12 +240,12 @@ function pass2(exact, store) {
       ${lanes((j) => `${set(`s${j}`, splat(0))} ${set(`c${j}`, splat(0))} ${set(`z${j}`, splat(0))}`)}
       (local.set $p (local.get $xr))
       (local.set $w (local.get $s))
-      (local.set $end (i32.add (local.get $xr) (i32.shl (i32.and (local.get $n) (i32.const -8)) (i32.const 2))))
+      (local.set $end (i32.add (local.get $xr) (i32.shl (i32.and (local.get $n) (i32.const ${-2 * V})) (i32.const 2))))
       (block $done (loop $next
         (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
         ${body.join("\n")}
-        (local.set $p (i32.add (local.get $p) (i32.const 32)))
-        (local.set $w (i32.add (local.get $w) (i32.const 64)))
+        (local.set $p (i32.add (local.get $p) (i32.const ${8 * V})))
+        (local.set $w (i32.add (local.get $w) (i32.const ${16 * V})))
         (br $next)))
       (local.set $rh (f64.const 0)) (local.set $rl (f64.const 0)) (local.set $cnt (i64.const 0))
       ${reduce.join("\n")}
@@ -274,14 +285,16 @@ const TWO64 = "18446744073709551616";
  * degree-6 polynomial, stored in place when `store`, summed in float64 (promoted). Leaves rh, rl, cnt.
  */
 function pass2Fast(store) {
-  const L4 = (f) => Array.from({ length: 4 }, (_, j) => f(j)).join("\n");
+  const L4 = (f) => Array.from({ length: VF }, (_, j) => f(j)).join("\n");
   const c = MINIMAX6;
   const body = [
     L4((j) => set(`xf${j}`, `(v128.load offset=${16 * j} (local.get $p))`)),
     L4((j) => set(`qf${j}`, `(f32x4.eq ${get(`xf${j}`)} ${get("MF")})`)),
     L4((j) => set(`df${j}`, `(f32x4.sub ${get(`xf${j}`)} ${get("MF")})`)),
     L4((j) => set(`tf${j}`, `(f32x4.sub ${get(`df${j}`)} ${get(`xf${j}`)})`)),
-    L4((j) => set(`lf${j}`, `(f32x4.add (f32x4.sub ${get(`xf${j}`)} (f32x4.sub ${get(`df${j}`)} ${get(`tf${j}`)})) (f32x4.sub ${get("NMF")} ${get(`tf${j}`)}))`)),
+    L4((j) =>
+      set(`lf${j}`, `(f32x4.add (f32x4.sub ${get(`xf${j}`)} (f32x4.sub ${get(`df${j}`)} ${get(`tf${j}`)})) (f32x4.sub ${get("NMF")} ${get(`tf${j}`)}))`),
+    ),
     // dl is NaN where d = x - m is -Infinity (x = -Infinity, or a difference beyond the float32 range): zero it.
     L4((j) => set(`lf${j}`, `(v128.and ${get(`lf${j}`)} (f32x4.eq ${get(`lf${j}`)} ${get(`lf${j}`)}))`)),
     L4((j) => set(`df${j}`, `(f32x4.pmax ${get(`df${j}`)} ${splatF(CLAMP_F)})`)),
@@ -295,13 +308,16 @@ function pass2Fast(store) {
   body.push(L4((j) => set(`kf${j}`, `(f32x4.mul ${get(`kf${j}`)} (i32x4.shl ${get(`tf${j}`)} (i32.const 23)))`)));
   if (store) body.push(L4((j) => `(v128.store offset=${16 * j} (local.get $p) ${get(`kf${j}`)})`));
   body.push(L4((j) => set(`kf${j}`, `(v128.andnot ${get(`kf${j}`)} ${get(`qf${j}`)})`)));
-  body.push(set("zf0", "(i32x4.sub (local.get $zf0) (i32x4.add (i32x4.add (local.get $qf0) (local.get $qf1)) (i32x4.add (local.get $qf2) (local.get $qf3))))"));
-  const wide = (j) => `(f64x2.add (f64x2.promote_low_f32x4 ${get(`kf${j}`)}) (f64x2.promote_low_f32x4 (i8x16.shuffle ${HIGH} ${get(`kf${j}`)} ${get(`kf${j}`)})))`;
-  body.push(set("s0", `(f64x2.add (local.get $s0) (f64x2.add (f64x2.add ${wide(0)} ${wide(1)}) (f64x2.add ${wide(2)} ${wide(3)})))`));
+  const tree = (op, leaf, lo, hi) => (hi - lo === 1 ? leaf(lo) : `(${op} ${tree(op, leaf, lo, (lo + hi) / 2)} ${tree(op, leaf, (lo + hi) / 2, hi)})`);
+  body.push(set("zf0", `(i32x4.sub (local.get $zf0) ${tree("i32x4.add", (j) => get(`qf${j}`), 0, VF)})`));
+  const wide = (j) =>
+    `(f64x2.add (f64x2.promote_low_f32x4 ${get(`kf${j}`)}) (f64x2.promote_low_f32x4 (i8x16.shuffle ${HIGH} ${get(`kf${j}`)} ${get(`kf${j}`)})))`;
+  body.push(set("s0", `(f64x2.add (local.get $s0) ${tree("f64x2.add", wide, 0, VF)})`));
   const reduce = [];
   for (let j = 0; j < 4; j++) {
     for (let lane = 0; lane < 2; lane++) reduce.push(`(local.set $rh (f64.add (local.get $rh) (f64x2.extract_lane ${lane} ${get(`s${j}`)})))`);
-    for (let lane = 0; lane < 4; lane++) reduce.push(`(local.set $cnt (i64.add (local.get $cnt) (i64.extend_i32_u (i32x4.extract_lane ${lane} ${get(`zf${j}`)}))))`);
+    for (let lane = 0; lane < 4; lane++)
+      reduce.push(`(local.set $cnt (i64.add (local.get $cnt) (i64.extend_i32_u (i32x4.extract_lane ${lane} ${get(`zf${j}`)}))))`);
   }
   return `
       ;; pass 2 (fast, float32 lanes): exponentials ·2^64 and their sum in float64
@@ -309,11 +325,11 @@ function pass2Fast(store) {
       (local.set $NMF (f32x4.splat (f32.neg (local.get $mf))))
       ${L4((j) => `${set(`s${j}`, "(v128.const i64x2 0 0)")} ${set(`zf${j}`, "(v128.const i64x2 0 0)")}`)}
       (local.set $p (local.get $xr))
-      (local.set $end (i32.add (local.get $xr) (i32.shl (i32.and (local.get $n) (i32.const -16)) (i32.const 2))))
+      (local.set $end (i32.add (local.get $xr) (i32.shl (i32.and (local.get $n) (i32.const ${-4 * VF})) (i32.const 2))))
       (block $done (loop $next
         (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
         ${body.join("\n")}
-        (local.set $p (i32.add (local.get $p) (i32.const 64)))
+        (local.set $p (i32.add (local.get $p) (i32.const ${16 * VF})))
         (br $next)))
       (local.set $rh (f64.const 0)) (local.set $rl (f64.const 0)) (local.set $cnt (i64.const 0))
       ${reduce.join("\n")}
@@ -335,7 +351,6 @@ function pass2Fast(store) {
 
 /** Fast softmax: pass 2 in float32 lanes (e·2^64 stored in place), pass 3 y = e·(2^-64/S) in float64, rounded once. */
 function softmaxFastFunc() {
-  const L4 = (f) => Array.from({ length: 4 }, (_, j) => f(j)).join("\n");
   return `
   (func (export "softmax_fast") (param $x i32) (param $y i32) (param $s i32) (param $st i32) (param $rows i32) (param $n i32) (param $noscale i32) (result i32)
     ${ROW_LOCALS} @@DECL@@
@@ -364,12 +379,12 @@ function statsFastFunc() {
 
 /** Pass 3 of fast softmax: y = e·c for the float32 e·2^64 at $xr ($e = c = 2^-64/S), in float64, rounded once. */
 function pass3Fast() {
-  const L4 = (f) => Array.from({ length: 4 }, (_, j) => f(j)).join("\n");
+  const L4 = (f) => Array.from({ length: VF }, (_, j) => f(j)).join("\n");
   return `
       (local.set $C (f64x2.splat (local.get $e)))
       (local.set $p (local.get $xr))
       (local.set $q (local.get $yr))
-      (local.set $end (i32.add (local.get $xr) (i32.shl (i32.and (local.get $n) (i32.const -16)) (i32.const 2))))
+      (local.set $end (i32.add (local.get $xr) (i32.shl (i32.and (local.get $n) (i32.const ${-4 * VF})) (i32.const 2))))
       (block $done (loop $next
         (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
         ${L4((j) => set(`xf${j}`, `(v128.load offset=${16 * j} (local.get $p))`))}
@@ -377,8 +392,8 @@ function pass3Fast() {
           (j) =>
             `(v128.store offset=${16 * j} (local.get $q) (i8x16.shuffle ${LOWS} (f32x4.demote_f64x2_zero (f64x2.mul (f64x2.promote_low_f32x4 ${get(`xf${j}`)}) ${get("C")})) (f32x4.demote_f64x2_zero (f64x2.mul (f64x2.promote_low_f32x4 (i8x16.shuffle ${HIGH} ${get(`xf${j}`)} ${get(`xf${j}`)})) ${get("C")}))))`,
         )}
-        (local.set $p (i32.add (local.get $p) (i32.const 64)))
-        (local.set $q (i32.add (local.get $q) (i32.const 64)))
+        (local.set $p (i32.add (local.get $p) (i32.const ${16 * VF})))
+        (local.set $q (i32.add (local.get $q) (i32.const ${16 * VF})))
         (br $next)))
       (local.set $end (i32.add (local.get $xr) (i32.shl (local.get $n) (i32.const 2))))
       (block $done (loop $next
@@ -397,13 +412,13 @@ function pass3Exact() {
       ;; pass 3: y = e·c, rounded once
       (local.set $w (local.get $s))
       (local.set $q (local.get $yr))
-      (local.set $end (i32.add (local.get $yr) (i32.shl (i32.and (local.get $n) (i32.const -8)) (i32.const 2))))
+      (local.set $end (i32.add (local.get $yr) (i32.shl (i32.and (local.get $n) (i32.const ${-2 * V})) (i32.const 2))))
       (block $done (loop $next
         (br_if $done (i32.ge_u (local.get $q) (local.get $end)))
         ${lanes((j) => set(`y${j}`, `(f64x2.mul (v128.load offset=${16 * j} (local.get $w)) ${get("C")})`))}
         ${store8()}
-        (local.set $q (i32.add (local.get $q) (i32.const 32)))
-        (local.set $w (i32.add (local.get $w) (i32.const 64)))
+        (local.set $q (i32.add (local.get $q) (i32.const ${8 * V})))
+        (local.set $w (i32.add (local.get $w) (i32.const ${16 * V})))
         (br $next)))
       (local.set $end (i32.add (local.get $yr) (i32.shl (local.get $n) (i32.const 2))))
       (block $done (loop $next
@@ -530,14 +545,14 @@ function logSoftmaxFunc(exact) {
         (local.set $L (f64x2.splat (local.get $sh)))
         (local.set $p (local.get $xr))
         (local.set $q (local.get $yr))
-        (local.set $end (i32.add (local.get $xr) (i32.shl (i32.and (local.get $n) (i32.const -8)) (i32.const 2))))
+        (local.set $end (i32.add (local.get $xr) (i32.shl (i32.and (local.get $n) (i32.const ${-2 * V})) (i32.const 2))))
         (block $done (loop $next
           (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
           ${load8()}
           ${vec}
           ${store8()}
-          (local.set $p (i32.add (local.get $p) (i32.const 32)))
-          (local.set $q (i32.add (local.get $q) (i32.const 32)))
+          (local.set $p (i32.add (local.get $p) (i32.const ${8 * V})))
+          (local.set $q (i32.add (local.get $q) (i32.const ${8 * V})))
           (br $next)))
         (local.set $end (i32.add (local.get $xr) (i32.shl (local.get $n) (i32.const 2))))
         (block $done (loop $next

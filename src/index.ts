@@ -12,7 +12,12 @@ export { type LogSumExpOptions, type LogSumExpResult, logSumExp } from "./api/lo
 export { logSigmoid, type SigmoidOptions, sigmoid } from "./api/sigmoid.js";
 export { type SoftmaxOptions, softmax } from "./api/softmax.js";
 export { type TopKOptions, type TopKResult, topK } from "./api/topK.js";
+export * from "./classifier/index.js";
 export { SoftmaxError, type SoftmaxErrorCode, type SoftmaxIssue } from "./errors.js";
+
+// Areas built on the core, each with its own barrel.
+export * from "./family.js";
+export * from "./kernels/dispatch.js";
 export type {
   FloatTypedArray,
   FullyMaskedPolicy,
@@ -25,8 +30,3 @@ export type {
   Tensor,
   TensorLike,
 } from "./tensor/types.js";
-
-// Areas built on the core, each with its own barrel.
-export * from "./family.js";
-export * from "./classifier/index.js";
-export * from "./kernels/dispatch.js";

@@ -32,7 +32,12 @@ describe("seed 000_3ee384efa9222ebb.txt: walk through the math ([-1, 1, 2, 3])",
 
   it("each numerator / 30.56 gives the outputs, and they add up to 1", () => {
     expect(fixedAll([0.36 / 30.56, 2.72 / 30.56, 7.39 / 30.56, 20.09 / 30.56], 2)).toEqual(fixedAll(softmax(x), 2));
-    expect(fixed(softmax(x).reduce((a, b) => a + b, 0), 12)).toBe(1);
+    expect(
+      fixed(
+        softmax(x).reduce((a, b) => a + b, 0),
+        12,
+      ),
+    ).toBe(1);
   });
 });
 

@@ -55,7 +55,12 @@ function coefficients(xs, target, { weights, eps = 0, where } = {}) {
   const a = [];
   for (let k = 0; k < n; k++) {
     const smooth = kc > 0 && counted[k] ? E.div(kc) : new D(0);
-    if (typeof target === "number") a.push(w(k).times(smooth).plus(k === target ? w(k).times(new D(1).minus(E)) : 0));
+    if (typeof target === "number")
+      a.push(
+        w(k)
+          .times(smooth)
+          .plus(k === target ? w(k).times(new D(1).minus(E)) : 0),
+      );
     else a.push(w(k).times(new D(1).minus(E).times(exact(target[k])).plus(smooth)));
   }
   return a;
@@ -200,14 +205,23 @@ function sparsemaxD(zs) {
   let tau = null;
   live.forEach((z, j) => {
     cs = cs.plus(z);
-    if (z.times(j + 1).plus(1).gt(cs)) tau = cs.minus(1).div(j + 1);
+    if (
+      z
+        .times(j + 1)
+        .plus(1)
+        .gt(cs)
+    )
+      tau = cs.minus(1).div(j + 1);
   });
   return zs.map((z) => (z === null || !z.gt(tau) ? new D(0) : z.minus(tau)));
 }
 
 /** 1.5-entmax of Decimal entries: p = max(z/2 − τ, 0)², τ from the closed form on the largest valid support. */
 function entmax15D(zs) {
-  const u = zs.filter((z) => z !== null).map((z) => z.div(2)).sort((a, b) => b.comparedTo(a));
+  const u = zs
+    .filter((z) => z !== null)
+    .map((z) => z.div(2))
+    .sort((a, b) => b.comparedTo(a));
   let sum = new D(0);
   let sq = new D(0);
   let tau = null;

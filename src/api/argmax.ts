@@ -27,6 +27,9 @@ export interface ArgmaxOptions {
  * Returns a number for 1-D input, nested numbers for nested input, and
  * `{ data: Float64Array, shape }` for tensor-likes (float64 so that NaN can mark a slice with no answer).
  *
+ * **Accuracy:** exact (comparisons only); checked against an independent
+ * per-slice reference on random tensors in `test/property/argmax.property.test.ts`.
+ *
  * **Special cases** (per slice): any NaN counted → NaN; all masked → NaN;
  * all -Infinity → 0 (all tie); +Infinity → its first index; -0 and +0 tie.
  *

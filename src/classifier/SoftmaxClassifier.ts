@@ -41,10 +41,10 @@ export interface FitOptions<L extends ClassLabel = ClassLabel> {
   l2?: number;
   /** "adam" (default; β1 0.9, β2 0.999, ε 1e-8) or "sgd" (plain minibatch gradient descent). */
   optimizer?: "sgd" | "adam";
-  /** Seed of the shuffles and of the validation split (an integer ≥ 0). Default 0. Same seed, same data → bit-identical model. */
+  /** Seed of the shuffles and of the validation split (an integer ≥ 0). Default 0. Same seed, same data, same engine → bit-identical model. */
   seed?: number;
   /** Called after each epoch; return `false` to stop training. */
-  onEpoch?: (info: EpochInfo) => undefined | boolean | undefined;
+  onEpoch?: (info: EpochInfo) => unknown;
   /** Fraction of each class held out (stratified, stream 1 of the seed) to measure the validation loss on, in [0, 1). Default 0. */
   validationSplit?: number;
   /** Validation rows of your own instead of a split (e.g. the rows you will also calibrate on). Not with `validationSplit`. */
@@ -106,9 +106,11 @@ function compareLabels(a: ClassLabel, b: ClassLabel): number {
  * are reshuffled every epoch with the seeded generator. Features are standardised
  * during training and the scaling is folded into W and b at the end.
  *
- * **Accuracy.** Iris (stratified 70/30 split, seed 42): test accuracy and log-loss in
- * `docs/readme/classifier.md`, enforced ≥ 95 % by `test/classifier/iris.test.ts`; gradient
- * checked against 50-digit finite differences in `test/classifier/objective.test.ts`.
+ * **Accuracy.** The objective and its gradient are checked against 50-digit finite
+ * differences (`test/classifier/objective.test.ts`: loss ≤ 8 ulp, gradient entries within
+ * 4 ε·(1 + max|x|), measured max 0.25). Iris (examples/iris, seed 0: 84 train / 21 validation / 45 test rows):
+ * 100 % test accuracy, log-loss 0.061; ≥ 95 % enforced by `test/classifier/iris.test.ts`.
+ * Over 20 splits: mean 96.2 % (scikit-learn's LogisticRegression on the same rows: 96.8 %).
  *
  * **Special cases**
  * | input | result |

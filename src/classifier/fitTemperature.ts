@@ -5,7 +5,7 @@ import { sumOf, toClassIndices, toMatrix } from "./_internals/matrix.js";
 
 /** Options of {@link fitTemperature}. */
 export interface FitTemperatureOptions {
-  /** Most Newton/bisection steps (an integer ≥ 1). Default 200; typical fits take 5–10. */
+  /** Most Newton/bisection steps (an integer ≥ 1), after the bracketing. Default 200; typical fits take 5–10. */
   maxIterations?: number;
 }
 
@@ -17,7 +17,7 @@ export interface FitTemperatureResult {
   nll: number;
   /** Mean negative log-likelihood at T = 1 (the logits as they are). */
   nllAtOne: number;
-  /** Steps taken. */
+  /** Steps taken: bracket doublings plus Newton/bisection steps. */
   iterations: number;
 }
 
@@ -58,7 +58,7 @@ function moments(z: Float64Array, rows: number, k: number, y: Int32Array, beta: 
     scale += Math.abs(mu) + Math.abs(zy - m);
   }
   // noise: a bound on the rounding error of g' (terms of size |E[d]| + |z_y − m|, each a few roundings off).
-  return { nll: sumOf(nll) / rows, d1: sumOf(d1) / rows, d2: sumOf(d2) / rows, noise: (16 * Number.EPSILON * (scale + k)) / rows };
+  return { nll: sumOf(nll) / rows, d1: sumOf(d1) / rows, d2: sumOf(d2) / rows, noise: (16 * Number.EPSILON * scale) / rows };
 }
 
 /**
@@ -90,6 +90,7 @@ function moments(z: Float64Array, rows: number, k: number, y: Int32Array, beta: 
  * | g'(0) ≥ 0: logits no better than uniform | `Infinity` (uniform probabilities) |
  * | every label at its row maximum (separable) | 0 (the argmax limit; NLL decreases without bound in β) |
  * | every row constant | 1 (every T gives the same NLL) |
+ * | minimiser beyond β = 2^1000 (logit gaps under ~1e-301) | ≈ 2^-1000 (the bracket is not grown further) |
  *
  * @throws {SoftmaxError} SHAPE_MISMATCH unless logits is 2-D (rows × classes) with one label per row;
  * INVALID_INPUT for non-finite logits or labels outside [0, classes); EMPTY for no rows.
@@ -137,16 +138,17 @@ export function fitTemperature(logits: unknown, labels: ArrayLike<number>, optio
   // Safeguarded Newton from the end of the bracket with the smaller |g'|.
   let beta = lo === 0 ? hi : lo;
   m = moments(z, rows, k, y, beta, "all");
-  for (; iterations < maxIterations; iterations++) {
+  // maxIterations bounds the Newton/bisection steps; the doublings above (at most ~1000, for logits near the underflow threshold) come on top.
+  for (let step = 0; step < maxIterations; step++, iterations++) {
     if (Math.abs(m.d1) <= m.noise) break;
     if (m.d1 < 0) lo = beta;
     else hi = beta;
     const newton = m.d2 > 0 ? beta - m.d1 / m.d2 : Number.NaN;
     const next = newton > lo && newton < hi ? newton : (lo + hi) / 2;
-    const step = Math.abs(next - beta);
+    const moved = Math.abs(next - beta);
     beta = next;
     m = moments(z, rows, k, y, beta, "all");
-    if (step <= 4 * Number.EPSILON * beta || hi - lo <= 4 * Number.EPSILON * hi) {
+    if (moved <= 4 * Number.EPSILON * beta || hi - lo <= 4 * Number.EPSILON * hi) {
       iterations++;
       break;
     }

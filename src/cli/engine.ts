@@ -6,7 +6,7 @@ import { SoftmaxError } from "../index.js";
 import type { CliContext } from "./context.js";
 import { DataError, UsageError } from "./errors.js";
 import type { Row, RowSource } from "./io/rows.js";
-import type { OutputContext, ResultWriter, RowResult } from "./output/results.js";
+import type { ResultWriter, RowResult } from "./output/results.js";
 import { Sink } from "./output/sink.js";
 import { startProgress } from "./progress.js";
 
@@ -30,7 +30,7 @@ export function atRow(e: unknown, row: Row): unknown {
 /** Runs `pipeline` over every row of `source`, writing to ctx.stdout. */
 export async function runPipeline(source: RowSource, pipeline: Pipeline, ctx: CliContext, progressFlag: boolean | undefined): Promise<void> {
   const sink = new Sink(ctx.stdout);
-  const progress = await startProgress(source, ctx.stderr, progressFlag);
+  const progress = await startProgress(source, ctx.stderr, progressFlag, ctx.stdout.isTTY === true);
   let writer: ResultWriter | undefined;
   let rows = 0;
   let row: Row | undefined;
@@ -64,9 +64,4 @@ export async function runPipeline(source: RowSource, pipeline: Pipeline, ctx: Cl
     }
     throw e;
   }
-}
-
-/** Context fields every operation shares. */
-export function outputContext(base: Omit<OutputContext, "width">, width: number): OutputContext {
-  return { ...base, width };
 }

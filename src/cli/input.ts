@@ -1,10 +1,11 @@
 /** Turns a command's operands and input options into an opened row source: numbers, one file, or stdin. */
+
+import type { CliContext } from "./context.js";
 import { DataError, UsageError } from "./errors.js";
 import { NEGATIVE_MARK } from "./io/args.js";
 import { type InputSpec, openInput } from "./io/index.js";
 import { numberOf } from "./io/number.js";
 import type { RowSource } from "./io/rows.js";
-import type { CliContext } from "./context.js";
 import { delimiterOf, type OptionValues } from "./options.js";
 
 /** True when the operand holds only number literals (possibly comma- or space-separated). */
@@ -38,14 +39,18 @@ export async function openOperands(operands: readonly string[], o: OptionValues,
       throw new UsageError("no input: give logits as arguments (softmax 1.3 5.1 2.2), a file (softmax logits.csv), or pipe data to stdin");
     }
   }
-  const source = await openInput(spec);
+  let source: RowSource;
+  try {
+    source = await openInput(spec);
+  } catch (e) {
+    // `softmax softmx 1 2`: a mistyped command looks like a missing file; say both.
+    if (e instanceof DataError && e.reason === "no such file" && first !== undefined && /^[a-z][a-z-]*$/.test(first)) {
+      throw new DataError("no such file (and not a command: softmax --help lists the commands)", e.at);
+    }
+    throw e;
+  }
   if (o.label !== undefined && !["csv", "tsv", "text"].includes(source.format)) {
     throw new UsageError(`--label applies to CSV/TSV/text input, not to ${source.format}`);
   }
   return source;
-}
-
-/** Reads no rows at all → an empty-input error (npy/raw with a declared empty shape are fine). */
-export function emptyInput(source: RowSource): DataError {
-  return new DataError("empty input: no rows of numbers", { source: source.name });
 }

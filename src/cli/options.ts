@@ -10,20 +10,7 @@ import { INPUT_FORMATS } from "./io/rows.js";
 import { OUTPUT_FORMATS, type OutputFormat } from "./output/formats.js";
 
 /** The options a command can take. */
-export const OPTION_NAMES = [
-  "input",
-  "temperature",
-  "axis",
-  "mask",
-  "precision",
-  "top",
-  "labels",
-  "digits",
-  "format",
-  "color",
-  "progress",
-  "compare",
-] as const;
+export const OPTION_NAMES = ["input", "temperature", "axis", "mask", "precision", "top", "labels", "digits", "format", "color", "progress", "compare"] as const;
 export type OptionName = (typeof OPTION_NAMES)[number];
 
 function integer(name: string, min: number) {
@@ -48,12 +35,15 @@ function axis(raw: string): number {
 }
 
 function mask(raw: string): Uint8Array {
-  const parts = unmark(raw).split(/[\s,]+/).filter((s) => s !== "");
+  const parts = unmark(raw)
+    .split(/[\s,]+/)
+    .filter((s) => s !== "");
   const out = new Uint8Array(parts.length);
   parts.forEach((p, i) => {
     const v = p.toLowerCase();
     if (v === "1" || v === "true") out[i] = 1;
-    else if (v !== "0" && v !== "false") throw new InvalidArgumentError(`expected 1 (keep) or 0 (mask out) for each class, got ${JSON.stringify(p)} at position ${i + 1}.`);
+    else if (v !== "0" && v !== "false")
+      throw new InvalidArgumentError(`expected 1 (keep) or 0 (mask out) for each class, got ${JSON.stringify(p)} at position ${i + 1}.`);
   });
   if (out.length === 0) throw new InvalidArgumentError("expected a list of 1 (keep) and 0 (mask out), one per class.");
   return out;
@@ -95,7 +85,11 @@ export function addOptions(cmd: Command, names: readonly OptionName[]): Command 
   for (const name of names) {
     switch (name) {
       case "input":
-        cmd.addOption(new Option("--input-format <format>", "input format instead of guessing from the extension or content").choices(INPUT_FORMATS.filter((f) => f !== "args")));
+        cmd.addOption(
+          new Option("--input-format <format>", "input format instead of guessing from the extension or content").choices(
+            INPUT_FORMATS.filter((f) => f !== "args"),
+          ),
+        );
         cmd.option("--header", "the first CSV/TSV/text line is a header (default: guessed)");
         cmd.option("--no-header", "the first line is data");
         cmd.option("--label <column>", "CSV/TSV label column (a header name or a 1-based number); its values are carried to the output");
@@ -112,7 +106,12 @@ export function addOptions(cmd: Command, names: readonly OptionName[]): Command 
         cmd.option("--mask <list>", "1 keeps a class, 0 masks it out (probability 0), one per class: --mask 1,1,0,1", mask);
         break;
       case "precision":
-        cmd.addOption(new Option("--precision <mode>", "exact (≤ 4 ulp) or fast; fast uses the exact path until a faster backend exists").choices(["exact", "fast"]).default("exact"));
+        cmd.addOption(
+          new Option("--precision <mode>", "exact: float64 ≤ 4 ulp, float32 correctly rounded; fast: float32 within 2.5 ulp on the WASM backend (float64 stays exact)")
+            .choices(["exact", "fast"])
+            .default("exact"),
+        );
+        cmd.addOption(new Option("--backend <name>", "kernels: auto (WASM SIMD for float32 rows of ≥ 64 values), js, or wasm").choices(["auto", "js", "wasm"]));
         break;
       case "top":
         cmd.option("-k, --top <K>", "show the K most likely classes", integer("--top", 0));
@@ -153,6 +152,7 @@ export interface OptionValues {
   axis?: number;
   mask?: Uint8Array;
   precision?: "exact" | "fast";
+  backend?: "auto" | "js" | "wasm";
   top?: number;
   labels?: string;
   digits?: number;
@@ -166,6 +166,7 @@ export interface OptionValues {
 export function delimiterOf(raw: string | undefined): string | undefined {
   if (raw === undefined) return undefined;
   const v = raw === "\\t" || raw === "tab" ? "\t" : raw;
-  if ([...v].length !== 1 || v === '"' || v === "\n") throw new UsageError(`--delimiter ${JSON.stringify(raw)}: expected one character (not a quote or newline)`);
+  if ([...v].length !== 1 || v === '"' || v === "\n")
+    throw new UsageError(`--delimiter ${JSON.stringify(raw)}: expected one character (not a quote or newline)`);
   return v;
 }

@@ -16,25 +16,31 @@ function version(): string {
   }
 }
 
+/** Commander's output through the context's streams; its error messages get the `softmax: ` prefix like ours. */
+function output(ctx: CliContext) {
+  return {
+    writeOut: (s: string) => ctx.stdout.write(s),
+    writeErr: (s: string) => ctx.stderr.write(s),
+    outputError: (s: string, write: (s: string) => void) => write(`softmax: ${s}`),
+  };
+}
+
 /** Builds the program; commands run with `ctx`. */
 export function createProgram(ctx: CliContext): Command {
   const program = new Command("softmax")
     .description("softmax, log-softmax, logsumexp, sigmoid, argmax and top-k of logits from arguments, files or stdin; explain walks through the math")
     .version(version(), "-V, --version")
     .showSuggestionAfterError(true)
-    .configureOutput({
-      writeOut: (s) => ctx.stdout.write(s),
-      writeErr: (s) => ctx.stderr.write(s),
-    })
+    .configureOutput(output(ctx))
     .exitOverride();
   program.addHelpText(
     "after",
     `
 Examples:
   softmax 1.3 5.1 2.2 0.7 1.1
-  softmax -- -1 1 2 3 --digits 2
+  softmax -1 1 2 3 --digits 2          (or: softmax --digits 2 -- -1 1 2 3)
   softmax 1.25 2.44 0.78 0.12 --labels cat,dog,tiger,none
-  softmax explain -- -1 1 2 3 --digits 2
+  softmax explain -1 1 2 3 --digits 2 --compare
   softmax logits.csv --format csv > probabilities.csv
   softmax top-k -k 2 iris.csv --label species
 
@@ -42,7 +48,8 @@ Exit codes: 0 ok, 1 bad data, 2 usage error, 3 internal error.`,
   );
   for (const spec of COMMANDS) {
     const cmd = new Command(spec.name).description(spec.description).exitOverride();
-    cmd.configureOutput({ writeOut: (s) => ctx.stdout.write(s), writeErr: (s) => ctx.stderr.write(s) });
+    cmd.configureOutput(output(ctx));
+    cmd.showHelpAfterError(`(softmax ${spec.isDefault ? "" : `${spec.name} `}--help lists the options)`);
     cmd.showSuggestionAfterError(true);
     spec.configure(cmd);
     cmd.action(async (...args: unknown[]) => {
@@ -66,7 +73,9 @@ export async function main(argv: readonly string[], ctx: CliContext): Promise<Ex
   if (error !== undefined && !(error instanceof CommanderError) && code !== EXIT.OK) {
     const text = error instanceof Error ? error.message : String(error);
     if (code === EXIT.INTERNAL) {
-      ctx.stderr.write(`softmax: internal error: ${text}\n${error instanceof Error && error.stack ? `${error.stack}\n` : ""}Please report this at the project's issue tracker.\n`);
+      ctx.stderr.write(
+        `softmax: internal error: ${text}\n${error instanceof Error && error.stack ? `${error.stack}\n` : ""}Please report this at the project's issue tracker.\n`,
+      );
     } else {
       ctx.stderr.write(`softmax: ${error instanceof DataError ? "" : "error: "}${text}\n`);
     }

@@ -10,10 +10,18 @@ export interface Progress {
 
 const NONE: Progress = { tick() {}, stop() {} };
 
-/** Starts a bar when `enabled` (default: stderr is a terminal) and the input size is known. */
-export async function startProgress(source: RowSource, stderr: NodeJS.WritableStream & { isTTY?: boolean }, enabled: boolean | undefined): Promise<Progress> {
+/**
+ * Starts a bar when `enabled` (default: stderr is a terminal and stdout is not, so that the bar never
+ * garbles a table on the same screen) and the input size is known.
+ */
+export async function startProgress(
+  source: RowSource,
+  stderr: NodeJS.WritableStream & { isTTY?: boolean },
+  enabled: boolean | undefined,
+  stdoutIsTTY = false,
+): Promise<Progress> {
   const total = source.totalBytes;
-  if (total === undefined || total === 0 || !(enabled ?? stderr.isTTY === true)) return NONE;
+  if (total === undefined || total === 0 || !(enabled ?? (stderr.isTTY === true && !stdoutIsTTY))) return NONE;
   const cliProgress = (await import("cli-progress")).default;
   const mb = (b: number) => (b / 1e6).toFixed(1);
   const bar = new cliProgress.SingleBar(

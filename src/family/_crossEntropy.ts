@@ -7,7 +7,7 @@ import { SoftmaxError } from "../errors.js";
 import { crossEntropyGrad, crossEntropyLoss, indexCoefficients, softCoefficients } from "../kernels/js/family/crossEntropy.js";
 import { accumulator, add, total } from "../kernels/js/family/sums.js";
 import { HAS_NAN, scan } from "../kernels/js/stats.js";
-import { type Flat, fromFlat, outputBuffer, toFlat, toMask } from "../tensor/convert.js";
+import { type Flat, fromFlat, outputBuffer, pathOfFlat, toFlat, toMask } from "../tensor/convert.js";
 import { forEachSlice, layoutOf, reducedShape } from "../tensor/layout.js";
 import type { Logits, Mask, NestedNumbers } from "../tensor/types.js";
 import {
@@ -84,23 +84,20 @@ function prepare(fn: string, logits: unknown, target: unknown, options: unknown)
     for (let i = 0; i < soft.data.length; i++) {
       const v = soft.data[i] as number;
       if (v < 0 || v === Number.POSITIVE_INFINITY) {
-        throw new SoftmaxError({ code: "INVALID_INPUT", fn, arg: "target", path: pathOf(i, soft.shape), expected: "a probability (finite, ≥ 0)", received: v });
+        throw new SoftmaxError({
+          code: "INVALID_INPUT",
+          fn,
+          arg: "target",
+          path: pathOfFlat(i, soft.shape),
+          expected: "a probability (finite, ≥ 0)",
+          received: v,
+        });
       }
     }
   } else {
     indices = indexTargetsOf(target, itemShape, n, ignoreIndex, fn);
   }
   return { flat, axis, n, mask, weights, eps, reduction, indices, ignoreIndex, soft };
-}
-
-function pathOf(i: number, shape: readonly number[]): string {
-  const idx: number[] = [];
-  for (let a = shape.length - 1; a >= 0; a--) {
-    const d = shape[a] as number;
-    idx.unshift(i % d);
-    i = Math.floor(i / d);
-  }
-  return idx.map((v) => `[${v}]`).join("");
 }
 
 /** Runs `f(item, off, stride, a)` for every item with its coefficients in `a` and the contiguous slice copy in `xs`/`ms`; returns Σ item weights of counted items. */

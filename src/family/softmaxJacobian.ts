@@ -23,7 +23,7 @@ export interface SoftmaxJacobianOptions {
  * **Method.** J_aa = p_a·(1 − p_a) (1 − p_a is exact for p_a ≥ 1/2), J_ab = −p_a·p_b.
  *
  * **Accuracy.** Each entry is one correctly rounded product of the given p
- * (≤ 0.5 ulp, `test/family/softmaxJacobian.test.ts`); rows sum to p_a·(1 − Σp),
+ * (≤ 0.5 ulp, `test/family/softmaxBackward.test.ts`); rows sum to p_a·(1 − Σp),
  * i.e. to 0 within a few ulp of p_a when p sums to 1; J is symmetric exactly.
  *
  * **Special cases.** | NaN in p | NaN in its row and column | · | p = 0 | zero row and column |

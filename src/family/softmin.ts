@@ -17,8 +17,8 @@ export type SoftminOptions = AlongAxisOptions;
  * **Method.** Negation is exact, then the core softmax kernel (exact differences,
  * compensated sum, one rounding for float32).
  *
- * **Accuracy.** That of `softmax` (≤ 4 ulp float64; float32 correctly rounded),
- * `test/family/softmin.test.ts` against decimal.js.
+ * **Accuracy.** Bit for bit `softmax(−x)`: ≤ 4 ulp float64 (measured max 1.8
+ * against 64-digit decimal.js, `test/family/softmin.test.ts`); float32 correctly rounded.
  *
  * **Special cases** (per slice): softmax's with the signs swapped:
  * | input | output |

@@ -17,9 +17,9 @@ export type { SparseOptions } from "./_sparse.js";
  * **Method.** Exact and sort-based (O(n log n)): `src/kernels/js/family/sparse.ts`;
  * the threshold τ is a double-double from a compensated prefix sum and x − τ is exact.
  *
- * **Accuracy** (`test/family/sparsemax.test.ts`, 50-digit decimal.js reference):
- * each entry within 2 ulp of max(|x_i|, |τ|) absolute (measured max 1);
- * entries that are 0 exactly in the reference are 0 (ties at the threshold aside).
+ * **Accuracy** (`test/family/sparsemax.test.ts`, 64-digit decimal.js reference):
+ * each entry within 2 ulp of max(1, |x|_∞) absolute (measured max 0.25);
+ * entries outside the support are exactly 0.
  *
  * **Special cases** (per slice):
  * | input | output |

@@ -10,4 +10,4 @@ export {
   WASM_MIN_ELEMENTS,
 } from "./wasm/backend.js";
 export { initWasm, simdSupported as wasmSupported } from "./wasm/runtime.js";
-export { setThreads, threads } from "./wasm/threads.js";
+export { setThreads, stopThreads, threads } from "./wasm/threads.js";

@@ -3,7 +3,7 @@
  * Held in a WeakMap keyed by the device, so it goes when the device goes.
  * A pipeline is compiled once per (device, kernel spec); calls never compile.
  */
-import { BUFFER, SHADER_COMPUTE } from "./flags.js";
+import { BUFFER, MAP_READ, SHADER_COMPUTE } from "./flags.js";
 import { type Caps, gridOf, type Plan } from "./plan.js";
 import { type KernelSpec, kernelSource } from "./wgsl/kernels.js";
 
@@ -15,6 +15,8 @@ export interface Context {
   pipelines: Map<string, GPUComputePipeline>;
   /** Set once `device.lost` resolves: later calls fail with a DEVICE error instead of leaving buffers unwritten. */
   lost: string | null;
+  /** The subgroup probe (see {@link verifySubgroups}), started on first use. */
+  probe: Promise<void> | null;
 }
 
 const contexts = new WeakMap<GPUDevice, Context>();
@@ -39,7 +41,7 @@ export function capsOf(device: GPUDevice): Caps {
 
 /** The context of a device, made on first use. */
 export function contextOf(device: GPUDevice): Context {
-  let ctx = contexts.get(device);
+  const ctx = contexts.get(device);
   if (ctx) return ctx;
   const ro = { type: "read-only-storage" } as const;
   const rw = { type: "storage" } as const;
@@ -59,12 +61,62 @@ export function contextOf(device: GPUDevice): Context {
       { binding: 3, visibility: C, buffer: rw },
     ],
   });
-  const made: Context = { device, caps: capsOf(device), layouts: { plain, split }, pipelines: new Map(), lost: null };
+  const made: Context = { device, caps: capsOf(device), layouts: { plain, split }, pipelines: new Map(), lost: null, probe: null };
   device.lost?.then((info) => {
     made.lost = info.message || info.reason || "device lost";
   });
   contexts.set(device, made);
   return made;
+}
+
+/**
+ * The subgroup reductions assume what every driver we know does but WGSL does not promise: in a
+ * one-dimensional workgroup, subgroup lane i is invocation `lid % S` and every subgroup has S
+ * lanes. Before the first call on a device, one small dispatch checks it; where it does not hold
+ * the device falls back to the workgroup-memory reductions (`caps.sg = 0`) instead of computing
+ * wrong sums. Runs once per device; later calls await the same promise.
+ */
+export function verifySubgroups(ctx: Context): Promise<void> {
+  ctx.probe ??= (async () => {
+    const S = ctx.caps.sg;
+    if (S === 0) return;
+    const { device } = ctx;
+    const WG = ctx.caps.wg;
+    const code = `enable subgroups;
+@group(0) @binding(0) var<storage, read_write> o: array<u32>;
+@compute @workgroup_size(${WG})
+fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) w: vec3<u32>, @builtin(subgroup_invocation_id) sid: u32, @builtin(subgroup_size) ss: u32) {
+  o[w.x * ${WG}u + lid] = select(0u, 1u, sid == lid % ${S}u && ss == ${S}u);
+}`;
+    const n = 4 * WG;
+    device.pushErrorScope("validation");
+    const out = device.createBuffer({ size: n * 4, usage: BUFFER.STORAGE | BUFFER.COPY_SRC });
+    const read = device.createBuffer({ size: n * 4, usage: BUFFER.MAP_READ | BUFFER.COPY_DST });
+    const pipeline = device.createComputePipeline({ layout: "auto", compute: { module: device.createShaderModule({ code }), entryPoint: "main" } });
+    const enc = device.createCommandEncoder();
+    const pass = enc.beginComputePass();
+    pass.setPipeline(pipeline);
+    pass.setBindGroup(0, device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: [{ binding: 0, resource: { buffer: out } }] }));
+    pass.dispatchWorkgroups(4);
+    pass.end();
+    enc.copyBufferToBuffer(out, 0, read, 0, n * 4);
+    device.queue.submit([enc.finish()]);
+    const failed = await device.popErrorScope();
+    let ok = failed === null;
+    if (ok) {
+      try {
+        await read.mapAsync(MAP_READ);
+        ok = new Uint32Array(read.getMappedRange()).every((v) => v === 1);
+        read.unmap();
+      } catch {
+        ok = false;
+      }
+    }
+    out.destroy();
+    read.destroy();
+    if (!ok) ctx.caps = { ...ctx.caps, sg: 0 };
+  })();
+  return ctx.probe;
 }
 
 /** The pipeline of a spec, compiled on first use. */
@@ -101,8 +153,7 @@ const UNIFORM_BYTES = 32;
 export function prepare(ctx: Context, plan: Plan, input: GPUBuffer, inBytes: number, output: GPUBuffer, outBytes: number): Prepared {
   const { device } = ctx;
   const temporaries: GPUBuffer[] = [];
-  const partials =
-    plan.partials > 0 ? device.createBuffer({ label: "softmax partials", size: plan.partials * 16, usage: BUFFER.STORAGE }) : null;
+  const partials = plan.partials > 0 ? device.createBuffer({ label: "softmax partials", size: plan.partials * 16, usage: BUFFER.STORAGE }) : null;
   if (partials) temporaries.push(partials);
   const steps = plan.dispatches.map((d) => {
     const pipeline = pipelineOf(ctx, d.spec);

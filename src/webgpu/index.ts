@@ -1,9 +1,11 @@
-/// <reference types="@webgpu/types" />
+/// <reference types="@webgpu/types" preserve="true" />
 /**
  * `softmax/webgpu`: softmax, logSoftmax and logSumExp over float32 GPUBuffers
  * (WebGPU), and array-in/array-out versions through the GPU. A separate entry
  * point: the core library does not depend on it.
  */
+
+export { SoftmaxError } from "../errors.js";
 export { type GPUArrayOptions, type GPUArrayResult, logSoftmaxArray, logSumExpArray, readTensor, softmaxArray, uploadTensor } from "./arrays.js";
 export { pipelineCount } from "./context.js";
 export { requestSoftmaxDevice, type SoftmaxDeviceOptions } from "./device.js";
@@ -11,4 +13,3 @@ export { logSoftmax } from "./logSoftmax.js";
 export { logSumExp } from "./logSumExp.js";
 export { softmax } from "./softmax.js";
 export type { GPULogSumExpOptions, GPUSoftmaxOptions, GPUTensor } from "./types.js";
-export { SoftmaxError } from "../errors.js";

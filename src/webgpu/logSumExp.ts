@@ -8,8 +8,8 @@ import type { GPULogSumExpOptions, GPUTensor } from "./types.js";
  * **Method**: the reductions of the GPU {@link import("./softmax.js").softmax}; writes m + log Σ e^{x_k − m}
  * (our own exp and log), one value per slice. Long rows use the online or split path.
  *
- * **Accuracy** (float32): measured on SwiftShader against a float64 reference, within a few ulp of
- * max(|m|, log Σ); test/webgpu/softmax.test.ts enforces ≤ 4 ulp of max(|result|, 1).
+ * **Accuracy** (float32): measured on SwiftShader against the float64 JS library, at most 0.55
+ * float32 ulp of max(|result|, 1) over every kernel class; test/webgpu/softmax.test.ts enforces ≤ 2.
  *
  * **Special cases** (per slice):
  *

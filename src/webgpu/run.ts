@@ -6,7 +6,7 @@
 import { checkOptions } from "../api/options.js";
 import { SoftmaxError } from "../errors.js";
 import { layoutOf, normalizeAxis, reducedShape } from "../tensor/layout.js";
-import { contextOf, prepare } from "./context.js";
+import { contextOf, prepare, verifySubgroups } from "./context.js";
 import { BUFFER } from "./flags.js";
 import { DEFAULT_TUNING, planFor, type Tuning } from "./plan.js";
 import type { GPUTensor } from "./types.js";
@@ -63,7 +63,12 @@ function checkOut(out: unknown, bytes: number, input: GPUBuffer, fn: string): GP
     throw new SoftmaxError({ code: "INVALID_OPTION", fn, arg: "options.out", expected: "a GPUBuffer with STORAGE usage", received: out });
   }
   if (b === input) {
-    throw new SoftmaxError({ code: "INVALID_OPTION", fn, arg: "options.out", expected: "a buffer other than the input's (WebGPU cannot bind one buffer for reading and writing)" });
+    throw new SoftmaxError({
+      code: "INVALID_OPTION",
+      fn,
+      arg: "options.out",
+      expected: "a buffer other than the input's (WebGPU cannot bind one buffer for reading and writing)",
+    });
   }
   if (b.size < bytes) {
     throw new SoftmaxError({ code: "SHAPE_MISMATCH", fn, arg: "options.out", expected: `at least ${bytes} bytes`, received: b.size });
@@ -110,11 +115,11 @@ export async function runOp(op: Op, fn: string, x: unknown, options: unknown, tu
   const layout = layoutOf(t.shape, axis);
   const given = checkOut(o.out, outCount * 4, t.buffer, fn);
   const { device } = t;
+  await verifySubgroups(contextOf(device));
   return withErrorScopes(device, fn, "x", () => {
     const ctx = contextOf(device);
     const output =
-      given ??
-      device.createBuffer({ label: `${fn} output`, size: Math.max(4, outCount * 4), usage: BUFFER.STORAGE | BUFFER.COPY_SRC | BUFFER.COPY_DST });
+      given ?? device.createBuffer({ label: `${fn} output`, size: Math.max(4, outCount * 4), usage: BUFFER.STORAGE | BUFFER.COPY_SRC | BUFFER.COPY_DST });
     if (outCount > 0) {
       if (layout.n === 0) {
         // logSumExp over an empty axis: the log of an empty sum, -Infinity everywhere.

@@ -43,40 +43,52 @@ describe(`float32 row of ${fx.n} entries`, () => {
   });
 
   // Once on the JavaScript kernels, once under the default dispatch (the WASM kernels when available).
-  it.each(["js", "auto"] as const)("backend %s: softmax, logSoftmax and logSumExp correctly rounded ≥ 99.99%%, never worse than 1 ulp", (backend) => {
-    setBackend(backend);
-    const p = softmax(x);
-    const ran = lastBackend();
-    const lp = logSoftmax(x);
-    const l = logSumExp(x) as number;
-    setBackend("auto");
-    const label = (fn: string) => `${fn} (n = 10^6) [${backend}: ${ran}]`;
-    const mine = [new Tally(label("softmax"), "float32"), new Tally(label("logSoftmax"), "float32"), new Tally(label("logSumExp"), "float32")];
-    tallies.push(...mine);
-    expect(p).toBeInstanceOf(Float32Array);
-    expect(lp).toBeInstanceOf(Float32Array);
-    const cacheP = new Map<number, Exact>();
-    const cacheL = new Map<number, Exact>();
-    const [tp, tl, ts] = mine as [Tally, Tally, Tally];
-    let worst = 0;
-    for (let i = 0; i < fx.n; i++) {
-      const v = x[i] as number;
-      let ep = cacheP.get(v);
-      let el = cacheL.get(v);
-      if (ep === undefined || el === undefined) {
-        const d = dd.add(dd.sub(v, lse[0]), [-lse[1], 0]);
-        ep = dd.expScaled(d);
-        el = { hi: d[0], lo: d[1], k: 0 };
-        cacheP.set(v, ep);
-        cacheL.set(v, el);
+  it.each(["js", "auto"] as const)(
+    "backend %s: softmax, logSoftmax and logSumExp correctly rounded in ≥ 99.99 percent of outputs, never worse than 1 ulp",
+    (backend) => {
+      setBackend(backend);
+      const p = softmax(x);
+      const ran = lastBackend();
+      const lp = logSoftmax(x);
+      const l = logSumExp(x) as number;
+      setBackend("auto");
+      const label = (fn: string) => `${fn} (n = 10^6) [${backend}: ${ran}]`;
+      const mine = [new Tally(label("softmax"), "float32"), new Tally(label("logSoftmax"), "float32"), new Tally(label("logSumExp"), "float32")];
+      tallies.push(...mine);
+      expect(p).toBeInstanceOf(Float32Array);
+      expect(lp).toBeInstanceOf(Float32Array);
+      const cacheP = new Map<number, Exact>();
+      const cacheL = new Map<number, Exact>();
+      const [tp, tl, ts] = mine as [Tally, Tally, Tally];
+      let worst = 0;
+      for (let i = 0; i < fx.n; i++) {
+        const v = x[i] as number;
+        let ep = cacheP.get(v);
+        let el = cacheL.get(v);
+        if (ep === undefined || el === undefined) {
+          const d = dd.add(dd.sub(v, lse[0]), [-lse[1], 0]);
+          ep = dd.expScaled(d);
+          el = { hi: d[0], lo: d[1], k: 0 };
+          cacheP.set(v, ep);
+          cacheL.set(v, el);
+        }
+        worst = Math.max(
+          worst,
+          tp.add(ulpError(p[i] as number, ep, "float32"), () => `x[${i}] = ${v}`),
+        );
+        worst = Math.max(
+          worst,
+          tl.add(ulpError(lp[i] as number, el, "float32"), () => `x[${i}] = ${v}`),
+        );
       }
-      worst = Math.max(worst, tp.add(ulpError(p[i] as number, ep, "float32"), () => `x[${i}] = ${v}`));
-      worst = Math.max(worst, tl.add(ulpError(lp[i] as number, el, "float32"), () => `x[${i}] = ${v}`));
-    }
-    worst = Math.max(worst, ts.add(ulpError(l, exactOf(fx.logSumExp), "float32"), () => "the row"));
-    expect(worst).toBeLessThanOrEqual(1);
-    for (const t of mine) expect(t.percent, t.fn).toBeGreaterThanOrEqual(99.99);
-  });
+      worst = Math.max(
+        worst,
+        ts.add(ulpError(l, exactOf(fx.logSumExp), "float32"), () => "the row"),
+      );
+      expect(worst).toBeLessThanOrEqual(1);
+      for (const t of mine) expect(t.percent, t.fn).toBeGreaterThanOrEqual(99.99);
+    },
+  );
 
   afterAll(() => report(`long float32 row, n = ${fx.n} (test/accuracy/long-row.test.ts)`, tallies));
 });

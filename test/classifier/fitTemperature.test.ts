@@ -1,4 +1,5 @@
 import { Decimal } from "decimal.js";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createRandom } from "../../src/family.js";
 import { fitTemperature, SoftmaxError } from "../../src/index.js";
@@ -89,6 +90,12 @@ describe("fitTemperature", () => {
     expect(g.abs().div(scale).toNumber()).toBeLessThan(1e-13);
   });
 
+  it("clamps β = 1/T at 2^1000 when the minimiser lies beyond (logit gaps near the subnormal range)", () => {
+    const r = fitTemperature([[-2.5e-323, -2.768957390045e-312, 0]], [0]);
+    expect(r.temperature).toBeGreaterThanOrEqual(2 ** -1000);
+    expect(r.temperature).toBeLessThanOrEqual(2 ** -998);
+  });
+
   it("special cases: separable → 0, anti-informative → Infinity, constant rows → 1", () => {
     const sep = fitTemperature(
       [
@@ -126,6 +133,37 @@ describe("fitTemperature", () => {
     );
     expect(flat.temperature).toBe(1);
     expect(flat.nll).toBe(Math.log(2));
+  });
+
+  // Logits in [-20, 20], tiny ones included but not below 1e-250 (gaps under ~1e-301 put the minimiser beyond β = 2^1000: see the special cases).
+  const logit = fc.double({ min: -20, max: 20, noNaN: true }).map((v) => (Math.abs(v) < 1e-250 ? 0 : v));
+
+  it("property: on random problems the fitted T is a minimum (no nearby T nor T = 1 does better) or a documented limit", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.array(logit, { minLength: 3, maxLength: 3 }), fc.integer({ min: 0, max: 2 })), {
+          minLength: 1,
+          maxLength: 12,
+        }),
+        (rows) => {
+          const z = rows.map(([r]) => r);
+          const y = rows.map(([, l]) => l);
+          const r = fitTemperature(z, y);
+          const T = r.temperature;
+          if (T === 0 || T === Number.POSITIVE_INFINITY) {
+            // Limits: every label at its row maximum (T = 0), or logits no better than uniform (T = ∞).
+            const atMax = z.every((row, i) => (row[y[i] as number] as number) === Math.max(...row));
+            if (T === 0) expect(atMax).toBe(true);
+            else expect(nll(z, y, 1e6)).toBeLessThanOrEqual(nll(z, y, 1) + 1e-12);
+            return;
+          }
+          const tol = 1e-12 * Math.max(1, r.nll);
+          expect(r.nll).toBeLessThanOrEqual(nll(z, y, 1) + tol);
+          for (const f of [0.999, 1.001, 0.9, 1.1]) expect(r.nll).toBeLessThanOrEqual(nll(z, y, T * f) + tol);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 
   it("accepts { data, shape } and typed labels, and gives the same answer", () => {

@@ -61,7 +61,13 @@ export function run(args: readonly string[], options: RunOptions = {}): Promise<
     child.on("error", reject);
     child.on("close", (code) => {
       const bytes = Buffer.concat(out);
-      resolve({ command: `softmax ${args.map((a) => (/[\s"']/.test(a) ? JSON.stringify(a) : a)).join(" ")}`, stdout: bytes.toString("utf8"), stderr: Buffer.concat(err).toString("utf8"), code, bytes });
+      resolve({
+        command: `softmax ${args.map((a) => (/[\s"']/.test(a) ? JSON.stringify(a) : a)).join(" ")}`,
+        stdout: bytes.toString("utf8"),
+        stderr: Buffer.concat(err).toString("utf8"),
+        code,
+        bytes,
+      });
     });
     child.stdin.on("error", () => {});
     if (options.stdin !== undefined) child.stdin.end(options.stdin);

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fixtureDir } from "./fixtures.js";
-import { ensureBuilt, expectCode, readNpy, type Run, run, show } from "./helpers.js";
+import { ensureBuilt, expectCode, type Run, readNpy, run, show } from "./helpers.js";
 
 let dir = "";
 let cleanup = () => {};
@@ -34,7 +34,9 @@ const close = (got: unknown, want: number[], rel = 1e-12) => {
   expect(Array.isArray(got)).toBe(true);
   const g = got as number[];
   expect(g.length).toBe(want.length);
-  g.forEach((v, i) => expect(Math.abs(v - (want[i] as number))).toBeLessThanOrEqual(rel * Math.abs(want[i] as number) + 1e-300));
+  g.forEach((v, i) => {
+    expect(Math.abs(v - (want[i] as number))).toBeLessThanOrEqual(rel * Math.abs(want[i] as number) + 1e-300);
+  });
 };
 
 describe.concurrent("numbers as arguments", () => {
@@ -111,7 +113,7 @@ describe.concurrent("files", () => {
     close(r[0], reference([1.3, 5.1, 2.2, 0.7, 1.1]));
     close(r[1], reference([0.25, 1.23, -0.8, 0, 0]));
   });
-  it("JSON, 1-d, 2-d and 3-d (with a \"-Infinity\" string)", async () => {
+  it('JSON, 1-d, 2-d and 3-d (with a "-Infinity" string)', async () => {
     close(json(await sm(["vector.json", "-f", "json"])), reference([0.25, 1.23, -0.8]));
     const two = json(await sm(["rows.json", "-f", "json"])) as number[][];
     close(two[1], reference([13, 31, 5, 0, 0]));
@@ -136,7 +138,9 @@ describe.concurrent("files", () => {
     expectCode(r, 0);
     const first = (r.stdout.split("\n")[0] as string).split(",").map(Number);
     const want = reference([1, 2, 3]).map((v) => Math.fround(v));
-    first.forEach((v, i) => expect(Math.fround(v)).toBe(want[i]));
+    first.forEach((v, i) => {
+      expect(Math.fround(v)).toBe(want[i]);
+    });
   });
   it(".npy float64, 3-d, and big-endian", async () => {
     const r = json(await sm(["f8.npy", "-f", "json"])) as number[][][];

@@ -45,7 +45,10 @@ describe.concurrent("formats", () => {
   it("ndjson: one value per line; top-k objects with labels", async () => {
     const r = await sm(["top-k", "-k", "2", "logits.csv", "-f", "ndjson", "--digits", "4"]);
     expectCode(r, 0);
-    const lines = r.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    const lines = r.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(lines[0]).toEqual({ indices: [1, 0], labels: ["dog", "cat"], probabilities: [0.6279, 0.191] });
     expect(lines[1]).toEqual({ indices: [3, 2], labels: ["none", "tiger"], probabilities: [0.6572, 0.2418] });
   });
@@ -97,8 +100,7 @@ describe.concurrent("formats", () => {
     expectCode(r, 0);
     expect(JSON.parse(r.stdout)).toEqual([0.5, 0, 1]);
   });
-  it("npy refuses a terminal", async () => {
-    // Not a terminal here, so it works; the refusal is covered by the sink's isTTY check in io.test.ts.
+  it("npy on a pipe starts with the NumPy magic (the terminal refusal is in tty.test.ts)", async () => {
     const r = await sm(["1", "2", "-f", "npy"]);
     expectCode(r, 0);
     expect(r.bytes.subarray(0, 6).toString("latin1")).toBe("\x93NUMPY");

@@ -3,7 +3,7 @@
  * seed texts, not from our output), through the built binary. Full-precision values are also
  * checked against 50-digit decimal.js.
  */
-import Decimal from "decimal.js";
+import { Decimal } from "decimal.js";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ensureBuilt, expectCode, type Run, run, show } from "./helpers.js";
 
@@ -34,7 +34,10 @@ function inOrder(r: Run, needles: (string | RegExp)[]): void {
   let at = 0;
   for (const n of needles) {
     const rest = r.stdout.slice(at);
-    const m = typeof n === "string" ? { index: rest.indexOf(n), length: n.length } : ((x) => (x ? { index: x.index, length: x[0].length } : { index: -1, length: 0 }))(n.exec(rest));
+    const m =
+      typeof n === "string"
+        ? { index: rest.indexOf(n), length: n.length }
+        : ((x) => (x ? { index: x.index, length: x[0].length } : { index: -1, length: 0 }))(n.exec(rest));
     if (m.index === -1) throw new Error(`output lacks ${String(n)} after position ${at}${show(r)}`);
     at += m.index + m.length;
   }
@@ -118,8 +121,12 @@ describe.concurrent("seed 004: [13, 31, 5] and [0, 100, 0]", () => {
   it("[13, 31, 5] → [1.52299795e-08, 9.99999985e-01, 5.10908895e-12]", async () => {
     const p = await json(["13", "31", "5"]);
     const seed = [1.52299795e-8, 9.99999985e-1, 5.10908895e-12];
-    p.forEach((v, i) => expect(Math.abs(v - (seed[i] as number)) / (seed[i] as number)).toBeLessThan(1e-8));
-    exact([13, 31, 5]).forEach((v, i) => expect(ulps(p[i] as number, v)).toBeLessThanOrEqual(4));
+    p.forEach((v, i) => {
+      expect(Math.abs(v - (seed[i] as number)) / (seed[i] as number)).toBeLessThan(1e-8);
+    });
+    exact([13, 31, 5]).forEach((v, i) => {
+      expect(ulps(p[i] as number, v)).toBeLessThanOrEqual(4);
+    });
     // The table keeps tiny probabilities visible instead of printing 0.0000.
     const t = await ok(["13", "31", "5"]);
     expect(t.stdout).toContain("1.523e-8");

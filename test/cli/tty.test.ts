@@ -18,8 +18,8 @@ beforeAll(() => {
 afterAll(() => cleanup());
 
 /** Runs `softmax args` with stdin, stdout and stderr on a terminal. */
-function onTerminal(args: string[], env: Record<string, string> = {}): { out: string; code: number | null } {
-  const quoted = [process.execPath, BIN, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(" ");
+function onTerminal(args: string[], env: Record<string, string> = {}, stdoutTo?: string): { out: string; code: number | null } {
+  const quoted = [process.execPath, BIN, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(" ") + (stdoutTo ? ` > ${stdoutTo}` : "");
   const base: Record<string, string | undefined> = { ...process.env, ...env };
   if (!("NO_COLOR" in env)) delete base["NO_COLOR"];
   const r = spawnSync("script", ["-qec", quoted, "/dev/null"], { cwd: dir, env: base, encoding: "utf8", timeout: 20_000 });
@@ -39,11 +39,13 @@ describe.concurrent("on a terminal", () => {
     expect(off.out).toContain("probability");
     expect(onTerminal(["1", "2", "--color"], { NO_COLOR: "1" }).out).toContain("\x1b[1m");
   });
-  it("draws the progress bar for a file", () => {
-    const r = onTerminal(["logits.csv", "-f", "csv"]);
+  it("draws the progress bar for a file when stdout goes elsewhere, not over a table on the same terminal", () => {
+    const r = onTerminal(["logits.csv", "-f", "csv"], {}, "/dev/null");
     expect(r.code).toBe(0);
+    expect(r.out).toContain("logits.csv");
     expect(r.out).toContain("100%");
-    expect(onTerminal(["logits.csv", "-f", "csv", "--no-progress"]).out).not.toContain("100%");
+    expect(onTerminal(["logits.csv", "-f", "csv", "--no-progress"], {}, "/dev/null").out).not.toContain("100%");
+    expect(onTerminal(["logits.csv"]).out).not.toContain("100%");
   });
   it("refuses to write npy to the terminal (exit 2)", () => {
     const r = onTerminal(["1", "2", "-f", "npy"]);

@@ -119,6 +119,12 @@ describe("explorer page (Chromium)", () => {
     expect(await step(4, 0).allTextContents()).toEqual(["0.37 / 30.56", "2.72 / 30.56", "7.39 / 30.56", "20.09 / 30.56"]);
     expect(await step(4, 1).allTextContents()).toEqual(["0.01", "0.09", "0.24", "0.66"]);
     expect(await page.locator("#step-5").textContent()).toContain("argmax = 3: onion with p = 0.66");
+    // A class is linked across the steps: focusing its row highlights its numbers in every step, and pointing at a number highlights its row.
+    await page.getByLabel("Logit of class 2", { exact: true }).focus();
+    expect(await page.locator("#steps td.hl").count()).toBe(6); // x, x − m, e^x, e^(x − m), e^x / Σ, p
+    expect(await page.locator('#steps td.hl[data-class="1"]').count()).toBe(6);
+    await page.locator("#step-4 tbody tr").nth(1).locator('td[data-class="2"]').hover();
+    expect(await page.locator('#rows tr[data-class="2"]').getAttribute("class")).toContain("hl");
     // The steps are linked: the navigation reaches each one.
     await page.getByRole("link", { name: "4 · the division" }).click();
     expect(new URL(page.url()).hash).toBe("#step-4");
@@ -340,5 +346,10 @@ describe("explorer page (Chromium)", () => {
     const chart = inkOf(img, await box("#sigmoid-chart svg"), [255, 255, 255]);
     expect(chart.ink / chart.total).toBeGreaterThan(0.03);
     expect(chart.colours).toBeGreaterThan(5);
+    // Nothing in the whole session (every test above) raised an error or broke the Content-Security-Policy.
+    expect(pageErrors).toEqual([]);
+    expect(consoleErrors).toEqual([]);
+    expect(dialogs).toEqual([]);
+    expect(foreignRequests).toEqual([]);
   });
 });

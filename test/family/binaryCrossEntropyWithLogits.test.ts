@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { binaryCrossEntropyWithLogits as bce, SoftmaxError } from "../../src/index.js";
 import { bce as refBce } from "../../reference/family/family.mjs";
+import { binaryCrossEntropyWithLogits as bce, SoftmaxError } from "../../src/index.js";
 import { fcParams, MaxError, ulps } from "./_helpers.js";
 
 describe("binaryCrossEntropyWithLogits", () => {
@@ -55,7 +55,17 @@ describe("binaryCrossEntropyWithLogits", () => {
       ],
     });
     expect(masked).toBe((none[0] as number[])[1]);
-    expect(Object.is(bce(x, t, { where: [[false, false], [false, false]] }), 0)).toBe(true);
+    expect(
+      Object.is(
+        bce(x, t, {
+          where: [
+            [false, false],
+            [false, false],
+          ],
+        }),
+        0,
+      ),
+    ).toBe(true);
     expect(bce(new Float32Array([1, 2]), new Float32Array([1, 0]), { reduction: "none" })).toBeInstanceOf(Float32Array);
   });
 

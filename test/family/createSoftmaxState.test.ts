@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { createSoftmaxState, logSoftmax, SoftmaxError, softmax } from "../../src/index.js";
 import { logSumExp as refLse, softmax as refSoftmax } from "../../reference/family/family.mjs";
+import { createSoftmaxState, logSoftmax, SoftmaxError, softmax } from "../../src/index.js";
 import { fcParams, MaxError, ulps } from "./_helpers.js";
 
 const chunks = fc.array(fc.array(fc.double({ min: -700, max: 700, noNaN: true }), { minLength: 0, maxLength: 6 }), { minLength: 1, maxLength: 8 });
@@ -62,7 +62,9 @@ describe("createSoftmaxState", () => {
     expect(ulps(s.logSumExp(), ref, Math.max(Math.abs(Math.max(...all)), 1))).toBeLessThanOrEqual(2);
     const got = s.normalize(all) as number[];
     const one = softmax(all) as number[];
-    got.forEach((v, k) => expect(Math.abs(v - (one[k] as number))).toBeLessThanOrEqual(8 * Number.EPSILON * (one[k] as number)));
+    got.forEach((v, k) => {
+      expect(Math.abs(v - (one[k] as number))).toBeLessThanOrEqual(8 * Number.EPSILON * (one[k] as number));
+    });
   });
 
   it("logNormalize matches logSoftmax; kinds are kept; data() restores a state", () => {
@@ -70,7 +72,9 @@ describe("createSoftmaxState", () => {
     const s = createSoftmaxState().update([1, 2]).update([3, 40]);
     const lp = s.logNormalize([1, 2, 3, 40]) as number[];
     const ref = logSoftmax(x) as number[];
-    lp.forEach((v, k) => expect(Math.abs(v - (ref[k] as number))).toBeLessThanOrEqual(2 * Number.EPSILON * Math.max(1, Math.abs(ref[k] as number))));
+    lp.forEach((v, k) => {
+      expect(Math.abs(v - (ref[k] as number))).toBeLessThanOrEqual(2 * Number.EPSILON * Math.max(1, Math.abs(ref[k] as number)));
+    });
     expect(s.normalize(new Float32Array([40]))).toBeInstanceOf(Float32Array);
     const copy = createSoftmaxState(s.data());
     expect(copy.logSumExp()).toBe(s.logSumExp());
@@ -88,7 +92,9 @@ describe("createSoftmaxState", () => {
     const inf = createSoftmaxState().update([1, Number.POSITIVE_INFINITY]).update([Number.POSITIVE_INFINITY, 5]);
     expect(Object.is(inf.logSumExp(), Number.POSITIVE_INFINITY)).toBe(true);
     expect(inf.normalize([Number.POSITIVE_INFINITY, 5])).toEqual([0.5, 0]);
-    const mergedInf = createSoftmaxState().update([3]).merge(createSoftmaxState().update([Number.POSITIVE_INFINITY]));
+    const mergedInf = createSoftmaxState()
+      .update([3])
+      .merge(createSoftmaxState().update([Number.POSITIVE_INFINITY]));
     expect(Object.is(mergedInf.logSumExp(), Number.POSITIVE_INFINITY)).toBe(true);
   });
 

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { crossEntropy, crossEntropyBackward, SoftmaxError } from "../../src/index.js";
 import { crossEntropyFD, crossEntropyGrad } from "../../reference/family/family.mjs";
+import { crossEntropy, crossEntropyBackward, SoftmaxError } from "../../src/index.js";
 import { fcParams, MaxError, ulps } from "./_helpers.js";
 
 const logit = fc.double({ min: -40, max: 40, noNaN: true, noDefaultInfinity: true });
@@ -98,7 +98,11 @@ describe("crossEntropyBackward: against the closed form and finite differences i
     const mean = crossEntropyBackward(x, [0, 1], { weights: w }) as number[][];
     const none = crossEntropyBackward(x, [0, 1], { weights: w, reduction: "none" }) as number[][];
     expect(none).toEqual(sum);
-    mean.forEach((r, i) => r.forEach((v, k) => expect(v).toBe(((sum[i] as number[])[k] as number) / 4)));
+    mean.forEach((r, i) => {
+      r.forEach((v, k) => {
+        expect(v).toBe(((sum[i] as number[])[k] as number) / 4);
+      });
+    });
     const ig = crossEntropyBackward(x, [0, -100]) as number[][];
     expect(ig[1]).toEqual([0, 0, 0]);
     expect(ig[0]).toEqual((crossEntropyBackward([x[0] as number[]], [0]) as number[][])[0]);

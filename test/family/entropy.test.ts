@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { entropy, klDivergence, SoftmaxError, softmax } from "../../src/index.js";
 import { entropyOfLogits, entropyOfProbabilities } from "../../reference/family/family.mjs";
+import { entropy, klDivergence, SoftmaxError, softmax } from "../../src/index.js";
 import { fcParams, MaxError, ulps } from "./_helpers.js";
 
 const row = fc.array(fc.double({ min: -100, max: 100, noNaN: true }), { minLength: 1, maxLength: 8 });

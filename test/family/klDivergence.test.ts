@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { klDivergence } from "../../src/index.js";
 import { klOfLogits, klOfProbabilities } from "../../reference/family/family.mjs";
+import { klDivergence } from "../../src/index.js";
 import { fcParams, MaxError, ulps } from "./_helpers.js";
 
 describe("klDivergence", () => {

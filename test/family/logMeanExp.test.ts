@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { logMeanExp, SoftmaxError } from "../../src/index.js";
 import { logMeanExp as refLme } from "../../reference/family/family.mjs";
+import { logMeanExp, SoftmaxError } from "../../src/index.js";
 import { fcParams, MaxError, ulps } from "./_helpers.js";
 
 describe("logMeanExp", () => {

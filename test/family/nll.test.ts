@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
 import fc from "fast-check";
+import { describe, expect, it } from "vitest";
 import { nll, SoftmaxError } from "../../src/index.js";
 import { fcParams } from "./_helpers.js";
 
@@ -21,12 +21,17 @@ describe("nll", () => {
   it("property: the mean is a weighted average, within 2 ulp of the compensated quotient", () => {
     fc.assert(
       fc.property(
-        fc.array(fc.tuple(fc.double({ min: -50, max: 0, noNaN: true }), fc.double({ min: -50, max: 0, noNaN: true }), fc.nat({ max: 1 })), { minLength: 1, maxLength: 20 }),
+        fc.array(fc.tuple(fc.double({ min: -50, max: 0, noNaN: true }), fc.double({ min: -50, max: 0, noNaN: true }), fc.nat({ max: 1 })), {
+          minLength: 1,
+          maxLength: 20,
+        }),
         (rows) => {
           const lp = rows.map(([a, b]) => [a, b]);
           const y = rows.map(([, , c]) => c);
           const per = nll(lp, y, { reduction: "none" }) as number[];
-          per.forEach((v, i) => expect(Object.is(v, -((lp[i] as number[])[y[i] as number] as number) + 0)).toBe(true));
+          per.forEach((v, i) => {
+            expect(Object.is(v, -((lp[i] as number[])[y[i] as number] as number) + 0)).toBe(true);
+          });
           const m = nll(lp, y) as number;
           const exact = per.reduce((s, v) => s + v, 0) / per.length;
           expect(Math.abs(m - exact)).toBeLessThanOrEqual(4 * Number.EPSILON * Math.max(Math.abs(exact), 1e-300) + 1e-300);

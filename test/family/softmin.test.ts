@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { SoftmaxError, softmax, softmin } from "../../src/index.js";
 import { softmax as refSoftmax } from "../../reference/family/family.mjs";
+import { SoftmaxError, softmax, softmin } from "../../src/index.js";
 import { fcParams, MaxError, ulps } from "./_helpers.js";
 
 describe("softmin", () => {

@@ -1,6 +1,5 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { entmax15, entmax15Backward, SoftmaxError, sparsemax, sparsemaxBackward } from "../../src/index.js";
 import {
   entmax15Backward as refEb,
   entmax15 as refEntmax,
@@ -8,6 +7,7 @@ import {
   sparsemax as refSparsemax,
   vjpFD,
 } from "../../reference/family/family.mjs";
+import { entmax15, entmax15Backward, SoftmaxError, sparsemax, sparsemaxBackward } from "../../src/index.js";
 import { fcParams, MaxError, ulps } from "./_helpers.js";
 
 const row = fc.array(fc.double({ min: -20, max: 20, noNaN: true }), { minLength: 1, maxLength: 9 });
@@ -87,7 +87,9 @@ describe("entmax15", () => {
     expect(entmax15([3, 1, 0.2])).toEqual([1, 0, 0]);
     const p = entmax15([1, 0.5, -3]) as number[];
     const r = refEntmax([1, 0.5, -3]);
-    p.forEach((v, k) => expect(ulps(v, r[k] as [number, number])).toBeLessThanOrEqual(2));
+    p.forEach((v, k) => {
+      expect(ulps(v, r[k] as [number, number])).toBeLessThanOrEqual(2);
+    });
     expect((entmax15([1, Number.NaN]) as number[]).every((v) => Object.is(v, Number.NaN))).toBe(true);
     expect(entmax15([Number.POSITIVE_INFINITY, 0])).toEqual([1, 0]);
     expect(entmax15([1, 2], { where: [false, false] })).toEqual([0, 0]);
@@ -121,9 +123,13 @@ describe("sparsemaxBackward and entmax15Backward", () => {
     const x = [1.3, 0.2, -0.4, 0.9];
     const dy = [0.5, -1, 2, 3];
     const fdS = vjpFD("sparsemax", x, dy);
-    (sparsemaxBackward(sparsemax(x), dy) as number[]).forEach((g, k) => expect(Math.abs(g - (fdS[k] as number))).toBeLessThan(1e-14));
+    (sparsemaxBackward(sparsemax(x), dy) as number[]).forEach((g, k) => {
+      expect(Math.abs(g - (fdS[k] as number))).toBeLessThan(1e-14);
+    });
     const fdE = vjpFD("entmax15", x, dy);
-    (entmax15Backward(entmax15(x), dy) as number[]).forEach((g, k) => expect(Math.abs(g - (fdE[k] as number))).toBeLessThan(1e-14));
+    (entmax15Backward(entmax15(x), dy) as number[]).forEach((g, k) => {
+      expect(Math.abs(g - (fdE[k] as number))).toBeLessThan(1e-14);
+    });
   });
 
   it("zero off the support; the gradient sums to 0 on it", () => {

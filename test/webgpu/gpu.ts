@@ -57,7 +57,9 @@ async function open(): Promise<GpuEnv> {
   const gpu = create([]);
   const adapter = await gpu.requestAdapter();
   if (!adapter) {
-    const why = icd ? `Dawn found no adapter (VK_ICD_FILENAMES=${process.env.VK_ICD_FILENAMES})` : "no vk_swiftshader_icd.json found (install chromium and libvulkan1)";
+    const why = icd
+      ? `Dawn found no adapter (VK_ICD_FILENAMES=${process.env.VK_ICD_FILENAMES})`
+      : "no vk_swiftshader_icd.json found (install chromium and libvulkan1)";
     return { device: null, plain: null, reason: why, adapterName: "", gpu };
   }
   const info = adapter.info;

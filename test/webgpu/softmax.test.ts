@@ -9,7 +9,7 @@ import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { SoftmaxError } from "../../src/errors.js";
 import { forEachSlice, layoutOf } from "../../src/tensor/layout.js";
-import { capsOf } from "../../src/webgpu/context.js";
+import { capsOf, contextOf, verifySubgroups } from "../../src/webgpu/context.js";
 import { logSoftmax, logSumExp, pipelineCount, readTensor, requestSoftmaxDevice, softmax, softmaxArray, uploadTensor } from "../../src/webgpu/index.js";
 import { DEFAULT_TUNING, planFor, type Tuning } from "../../src/webgpu/plan.js";
 import { runOp } from "../../src/webgpu/run.js";
@@ -106,8 +106,10 @@ describe.skipIf(!env.device)(title, () => {
   const plain = env.plain as GPUDevice;
   const ops: Op[] = ["softmax", "logSoftmax", "logSumExp"];
 
-  it("uses subgroups on the first device and workgroup memory on the second", () => {
+  it("uses subgroups on the first device (the lane-mapping probe passes) and workgroup memory on the second", async () => {
     expect(capsOf(device).sg).toBeGreaterThan(0);
+    await verifySubgroups(contextOf(device));
+    expect(contextOf(device).caps.sg).toBe(capsOf(device).sg);
     expect(capsOf(plain).sg).toBe(0);
   });
 
@@ -158,16 +160,14 @@ describe.skipIf(!env.device)(title, () => {
       { weight: 20, arbitrary: fc.float({ min: -40, max: 40, noNaN: true }) },
       { weight: 1, arbitrary: fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY) },
     );
-    const tensor = fc
-      .array(fc.integer({ min: 1, max: 7 }), { minLength: 1, maxLength: 3 })
-      .chain((shape) =>
-        fc.record({
-          shape: fc.constant(shape),
-          axis: fc.integer({ min: -shape.length, max: shape.length - 1 }),
-          data: fc.array(value, { minLength: shape.reduce((p, q) => p * q, 1), maxLength: shape.reduce((p, q) => p * q, 1) }),
-          op: fc.constantFrom<Op>("softmax", "logSoftmax", "logSumExp"),
-        }),
-      );
+    const tensor = fc.array(fc.integer({ min: 1, max: 7 }), { minLength: 1, maxLength: 3 }).chain((shape) =>
+      fc.record({
+        shape: fc.constant(shape),
+        axis: fc.integer({ min: -shape.length, max: shape.length - 1 }),
+        data: fc.array(value, { minLength: shape.reduce((p, q) => p * q, 1), maxLength: shape.reduce((p, q) => p * q, 1) }),
+        op: fc.constantFrom<Op>("softmax", "logSoftmax", "logSumExp"),
+      }),
+    );
     await fc.assert(
       fc.asyncProperty(tensor, async ({ shape, axis, data, op }) => {
         const x = Float32Array.from(data);
@@ -185,7 +185,9 @@ describe.skipIf(!env.device)(title, () => {
     await run(device, "softmax", data.subarray(0, 8 * 996), [8, 996], -1); // same spec: vec4, T = 64, V = 4
     await run(device, "softmax", data.subarray(0, 7000), [7, 1000], -1);
     expect(pipelineCount(device)).toBe(before);
-    await run(device, "logSoftmax", data, [8, 1000], -1);
+    await run(device, "softmax", data.subarray(0, 3 * 77), [3, 77], -1); // a new spec: scalar, T = 32, V = 3
+    expect(pipelineCount(device)).toBe(before + 1);
+    await run(device, "softmax", data.subarray(0, 3 * 77), [3, 77], -1);
     expect(pipelineCount(device)).toBe(before + 1);
   });
 

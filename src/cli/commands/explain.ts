@@ -90,9 +90,7 @@ export function explainRow(x: Float64Array | Float32Array, o: ExplainOptions): s
   for (let i = 0; i < n; i++) {
     const pi = p[i] as number;
     divide.push(
-      naiveOk
-        ? [`${name(i)}:`, f(naive[i] as number), "/", f(naiveSum), "=", f(pi)]
-        : [`${name(i)}:`, f(stable[i] as number), "/", f(stableSum), "=", f(pi)],
+      naiveOk ? [`${name(i)}:`, f(naive[i] as number), "/", f(naiveSum), "=", f(pi)] : [`${name(i)}:`, f(stable[i] as number), "/", f(stableSum), "=", f(pi)],
     );
   }
   out.push("", st.bold(`${step++}. Divide each by the sum`), ...columns(divide, "lrlrlr", " ").map((l) => `   ${l}`));
@@ -113,7 +111,7 @@ export function explainRow(x: Float64Array | Float32Array, o: ExplainOptions): s
     st.bold(`${step++}. Predicted class: argmax = ${best}${o.labels ? ` (${name(best)})` : ""}`),
     `   x = ${x[best]}, p = ${f(p[best] as number)}: softmax keeps the order of the logits, so argmax(softmax(x)) = argmax(x).`,
   );
-  if (o.compare) out.push("", ...compare(x, p, o, step, f, name, list, st));
+  if (o.compare) out.push("", ...compare(x, p, step, f, name, list, st));
   return `${out.join("\n")}\n`;
 }
 
@@ -121,7 +119,6 @@ export function explainRow(x: Float64Array | Float32Array, o: ExplainOptions): s
 function compare(
   x: Float64Array | Float32Array,
   p: Float64Array,
-  o: ExplainOptions,
   step: number,
   f: (v: number) => string,
   name: (i: number) => string,

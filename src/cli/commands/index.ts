@@ -10,4 +10,14 @@ import type { CliCommand } from "./types.js";
 
 export type { CliCommand } from "./types.js";
 
-export const COMMANDS: CliCommand[] = [softmaxCommand, logSoftmaxCommand, logSumExpCommand, sigmoidCommand, argmaxCommand, topKCommand, explainCommand, trainCommand, predictCommand];
+export const COMMANDS: CliCommand[] = [
+  softmaxCommand,
+  logSoftmaxCommand,
+  logSumExpCommand,
+  sigmoidCommand,
+  argmaxCommand,
+  topKCommand,
+  explainCommand,
+  trainCommand,
+  predictCommand,
+];

@@ -3,10 +3,10 @@
  * Each one is a row function over the public API; the shared loop in `engine.ts` does the rest.
  */
 import type { Command } from "commander";
-import { argmax, logSoftmax, logSumExp, type SoftmaxOptions, sigmoid, softmax, topK } from "../../index.js";
+import { argmax, logSoftmax, logSumExp, type SoftmaxOptions, setBackend, sigmoid, softmax, topK } from "../../index.js";
 import { type CliContext, useColor } from "../context.js";
 import { runPipeline } from "../engine.js";
-import { UsageError } from "../errors.js";
+import { DataError, UsageError } from "../errors.js";
 import { openOperands } from "../input.js";
 import { indexOfRow } from "../io/npy.js";
 import type { Row, RowSource } from "../io/rows.js";
@@ -37,6 +37,7 @@ function apiOptions(o: OptionValues, where?: Uint8Array): SoftmaxOptions {
   if (o.temperature !== undefined) opts.temperature = o.temperature;
   const mask = where ?? o.mask;
   if (mask !== undefined) opts.where = mask;
+  if (o.precision !== undefined) opts.precision = o.precision;
   return opts;
 }
 
@@ -149,6 +150,7 @@ async function collect(source: RowSource): Promise<{ data: Values; shape: number
 
 async function runOperation(op: Operation, operands: string[], raw: Record<string, unknown>, ctx: CliContext): Promise<void> {
   const o = raw as OptionValues;
+  if (o.backend !== undefined) setBackend(o.backend);
   const source = await openOperands(operands, o, ctx);
   const labels = o.labels !== undefined ? labelsOf(o.labels) : source.columns;
   const color = useColor(o.color, ctx.stdout, ctx.env);
@@ -173,7 +175,8 @@ async function runOperation(op: Operation, operands: string[], raw: Record<strin
   let axis = rank - 1;
   if (o.axis !== undefined) {
     axis = o.axis < 0 ? o.axis + rank : o.axis;
-    if (axis < 0 || axis >= rank) throw new UsageError(`--axis ${o.axis}: the input has ${rank} ${rank === 1 ? "axis" : "axes"} (valid: ${-rank} to ${rank - 1})`);
+    if (axis < 0 || axis >= rank)
+      throw new UsageError(`--axis ${o.axis}: the input has ${rank} ${rank === 1 ? "axis" : "axes"} (valid: ${-rank} to ${rank - 1})`);
   }
   if (axis === rank - 1) {
     await runPipeline(
@@ -194,7 +197,7 @@ async function runOperation(op: Operation, operands: string[], raw: Record<strin
   if (!op.tensor) throw new UsageError(`${op.name} has no --axis`);
   if (o.top !== undefined) throw new UsageError("--top works along the last axis only");
   const all = await collect(source);
-  if (all.rows.length === 0 && !source.shape) throw new UsageError("empty input");
+  if (all.rows.length === 0 && !source.shape) throw new DataError("empty input: no rows of numbers", { source: source.name });
   checkAgainstWidth({ ...o, mask: undefined } as OptionValues, labels, all.shape[all.shape.length - 1] ?? 0, 0);
   const opts: OptionValues = { ...o };
   if (o.mask) {

@@ -134,7 +134,8 @@ export async function openDelimited(bytes: ByteSource, format: DelimitedFormat, 
       if (label !== undefined) row.label = label;
       yield row;
     }
-    if (pending !== "") throw new DataError("malformed CSV: a quoted field is not closed before the end of the file", { source: bytes.name, line: pendingLine });
+    if (pending !== "")
+      throw new DataError("malformed CSV: a quoted field is not closed before the end of the file", { source: bytes.name, line: pendingLine });
   }
   return peeked(meta, rows());
 }

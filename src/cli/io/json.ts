@@ -23,7 +23,10 @@ interface Frame {
   holds: 0 | 1 | 2;
 }
 
-const BARE = /[A-Za-z0-9+\-.]/;
+/** Characters of a bare token (number or literal): A-Z a-z 0-9 + - . */
+function isBare(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 43 || c === 45 || c === 46;
+}
 
 /** Opens a JSON (`mode: "json"`) or NDJSON (`mode: "ndjson"`) source. */
 export async function openJson(bytes: ByteSource, mode: "json" | "ndjson"): Promise<RowSource> {
@@ -180,9 +183,9 @@ export async function openJson(bytes: ByteSource, mode: "json" | "ndjson"): Prom
           i = j + 1;
           continue;
         }
-        if (!BARE.test(ch)) fail(`malformed JSON: unexpected ${found(ch)}`);
+        if (!isBare(ch.charCodeAt(0))) fail(`malformed JSON: unexpected ${found(ch)}`);
         let j = i + 1;
-        while (j < n && BARE.test(text[j] as string)) j++;
+        while (j < n && isBare(text.charCodeAt(j))) j++;
         if (j >= n && !final) {
           carry = text.slice(i);
           carryLine = startLine;
@@ -215,7 +218,6 @@ export async function openJson(bytes: ByteSource, mode: "json" | "ndjson"): Prom
     carry = "";
     yield* scan(tail, true);
     if (stack.length > 0) fail("malformed JSON: the input ends inside an array");
-    if (topValues === 0 && leafDepth === -1) return;
   }
   return peeked(meta, rows());
 }

@@ -173,7 +173,14 @@ export async function openNpy(bytes: ByteSource): Promise<RowSource> {
       },
     },
   };
-  const meta: Omit<RowSource, "rows"> = { name: bytes.name, format: "npy", rank: h.shape.length, shape: h.shape, float32: h.dtype === "f4", bytesRead: bytes.bytesRead };
+  const meta: Omit<RowSource, "rows"> = {
+    name: bytes.name,
+    format: "npy",
+    rank: h.shape.length,
+    shape: h.shape,
+    float32: h.dtype === "f4",
+    bytesRead: bytes.bytesRead,
+  };
   if (bytes.size !== undefined) meta.totalBytes = bytes.size;
   const itemSize = h.dtype === "f4" ? 4 : 8;
   return peeked(meta, binaryRows(rest, 0, rows, width, itemSize, h.littleEndian, outer));
@@ -199,11 +206,15 @@ export async function openRawFloat32(bytes: ByteSource, width: number | undefine
       },
     };
   }
-  if (size % 4 !== 0) throw new DataError(`raw float32 input must be a multiple of 4 bytes long, found ${size} bytes`, { source: bytes.name, byte: size - (size % 4) });
+  if (size % 4 !== 0)
+    throw new DataError(`raw float32 input must be a multiple of 4 bytes long, found ${size} bytes`, { source: bytes.name, byte: size - (size % 4) });
   const count = size / 4;
   const w = width ?? count;
   if (w === 0 ? count !== 0 : count % w !== 0) {
-    throw new DataError(`${count} float32 values do not make rows of --width ${w} (${count % w} left over)`, { source: bytes.name, byte: size - (count % w) * 4 });
+    throw new DataError(`${count} float32 values do not make rows of --width ${w} (${count % w} left over)`, {
+      source: bytes.name,
+      byte: size - (count % w) * 4,
+    });
   }
   const rows = w === 0 ? 0 : count / w;
   const shape = width === undefined ? [count] : [rows, w];

@@ -51,11 +51,7 @@ export interface TextOptions {
 }
 
 /** Builds a RowSource whose `rows` can be iterated once, after the first row has been read (so that headers are known). */
-export async function peeked(
-  meta: Omit<RowSource, "rows">,
-  gen: AsyncGenerator<Row>,
-  after?: (source: RowSource) => void,
-): Promise<RowSource> {
+export async function peeked(meta: Omit<RowSource, "rows">, gen: AsyncGenerator<Row>): Promise<RowSource> {
   const first = await gen.next();
   if (!first.done) meta.rank = first.value.index.length + 1;
   const source: RowSource = {
@@ -68,6 +64,5 @@ export async function peeked(
       },
     },
   };
-  after?.(source);
   return source;
 }

@@ -1,5 +1,5 @@
 /** Byte input: a file or stdin, read in chunks, with a byte count for the progress bar. */
-import { createReadStream, promises as fs } from "node:fs";
+import { createReadStream, promises as fs, fstatSync } from "node:fs";
 import type { Readable } from "node:stream";
 import { DataError } from "../errors.js";
 
@@ -26,6 +26,15 @@ export async function openBytes(path: string, stdin: Readable = process.stdin): 
   if (path === "-") {
     name = "stdin";
     stream = stdin;
+    if (stdin === process.stdin) {
+      // `softmax < big.csv`: stdin is a regular file, so its size is known (for the progress bar).
+      try {
+        const stat = fstatSync(0);
+        if (stat.isFile()) size = stat.size;
+      } catch {
+        // no size: no progress bar
+      }
+    }
   } else {
     name = path;
     let stat: Awaited<ReturnType<typeof fs.stat>>;

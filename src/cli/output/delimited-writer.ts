@@ -11,7 +11,7 @@
  * | ranked | `index_1`, (`label_1`), `p_1`, `index_2`, ... |
  */
 import type { Row } from "../io/rows.js";
-import { machineNumber } from "./numbers.js";
+import { joinNumbers, machineNumber } from "./numbers.js";
 import type { OutputContext, ResultWriter, RowResult } from "./results.js";
 import type { Sink } from "./sink.js";
 
@@ -53,10 +53,8 @@ export function delimitedWriter(sep: "," | "\t") {
         if (ctx.labelColumn !== undefined) fields.push(quote(input.label ?? "", sep));
         switch (result.kind) {
           case "vector": {
-            const v = result.values;
-            let line = fields.length > 0 ? fields[0] + sep : "";
-            for (let i = 0; i < v.length; i++) line += (i > 0 ? sep : "") + num(v[i] as number);
-            return sink.write(`${s}${line}\n`);
+            const line = joinNumbers(result.values, sep, ctx.digits, ctx.float32);
+            return sink.write(`${s}${fields.length > 0 ? fields[0] + sep : ""}${line}\n`);
           }
           case "scalar":
             fields.push(num(result.value));

@@ -12,9 +12,16 @@
  * Non-finite numbers are written as the strings `"NaN"`, `"Infinity"`, `"-Infinity"`.
  */
 import type { Row } from "../io/rows.js";
-import { jsonNumber } from "./numbers.js";
+import { joinNumbers, jsonNumber } from "./numbers.js";
 import type { OutputContext, ResultWriter, RowResult } from "./results.js";
 import type { Sink } from "./sink.js";
+
+/** A row of finite numbers (no -0) without --digits: `[...]` via the fast path; undefined otherwise. */
+function plainRow(values: ArrayLike<number>, ctx: OutputContext): string | undefined {
+  if (ctx.digits !== undefined || ctx.float32) return undefined;
+  const text = joinNumbers(values, ",", undefined, false);
+  return text.includes("NaN") || text.includes("Infinity") ? undefined : `[${text}]`;
+}
 
 /** The JSON text of one row's result. */
 export function jsonLeaf(result: RowResult, ctx: OutputContext): string {
@@ -26,7 +33,7 @@ export function jsonLeaf(result: RowResult, ctx: OutputContext): string {
   };
   switch (result.kind) {
     case "vector":
-      return list(result.values, num);
+      return plainRow(result.values, ctx) ?? list(result.values, num);
     case "scalar":
       return num(result.value);
     case "index": {

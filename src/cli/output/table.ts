@@ -20,7 +20,10 @@ export function styles(color: boolean) {
 /** Pads cells to aligned columns: `align` "l" or "r" per column. */
 export function columns(rows: string[][], align: string, gap = "  "): string[] {
   const widths: number[] = [];
-  for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, [...stripAnsi(c)].length)));
+  for (const r of rows)
+    r.forEach((c, i) => {
+      widths[i] = Math.max(widths[i] ?? 0, [...stripAnsi(c)].length);
+    });
   return rows.map((r) =>
     r
       .map((c, i) => {

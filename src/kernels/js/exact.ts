@@ -20,8 +20,20 @@ export function twoSum(a: number, b: number): number {
 
 const SPLITTER = 134217729; // 2^27 + 1
 
-/** Returns fl(a * b) and sets {@link lo} so that a * b = result + lo exactly (no overflow, no underflow). */
+/** Above 2^996, SPLITTER · a overflows: such products are formed at a 2^-28 scale. */
+const SPLIT_MAX = 6.69692879491417e299;
+const TWO_M28 = 3.725290298461914e-9; // 2^-28
+const TWO_28 = 268435456; // 2^28
+
+/** Returns fl(a * b) and sets {@link lo} so that a * b = result + lo exactly (finite product, no underflow). */
 export function twoProd(a: number, b: number): number {
+  if (Math.abs(a) > SPLIT_MAX || Math.abs(b) > SPLIT_MAX) {
+    // Dekker's split of a huge factor overflows (SPLITTER · a = Infinity, then NaN), and so can its
+    // high part near the largest double: multiply a scaled copy, then scale back (exact by powers of 2).
+    const p = Math.abs(a) > SPLIT_MAX ? twoProd(a * TWO_M28, b) : twoProd(a, b * TWO_M28);
+    lo *= TWO_28;
+    return p * TWO_28;
+  }
   const p = a * b;
   let t = SPLITTER * a;
   const ah = t - (t - a);
@@ -33,11 +45,21 @@ export function twoProd(a: number, b: number): number {
   return p;
 }
 
+const TWO_1000 = 2 ** 1000;
+const TWO_64 = 2 ** 64;
+const TWO_M64 = 2 ** -64;
+
 /**
  * Divides the double-double (hi, low) by t > 0: returns the high part of the
  * quotient and sets {@link lo} to its low part (relative error about 2^-104).
  */
 export function ddDiv(hi: number, low: number, t: number): number {
+  if (Math.abs(hi) > TWO_1000 && Math.abs(hi) !== Number.POSITIVE_INFINITY) {
+    // Above 2^1000, q·t could round past the largest double in the correction: divide a 2^-64 scaled copy.
+    const qs = ddDiv(hi * TWO_M64, low * TWO_M64, t);
+    lo *= TWO_64;
+    return qs * TWO_64;
+  }
   const q = hi / t;
   if (!Number.isFinite(q) || q === 0) {
     lo = 0;

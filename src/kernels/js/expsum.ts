@@ -9,8 +9,21 @@
  */
 import { ddDiv, lo, twoSum } from "./exact.js";
 
-/** Below this e^d is 0 in float64 (e^-745.14 is the least subnormal). */
-const UNDERFLOW = -746;
+/**
+ * Below TINY, e^d is under 2^-1021 and Math.exp would round it to a subnormal
+ * quantum (2^-1074): n such terms would put n/2 quanta of error in r, and a
+ * logSoftmax / logSumExp result that is itself about r (logSoftmax at the max
+ * of [745.1, 0, 0, ..., 0] is -9·e^-745.1) would be off by n/2 ulp. Those terms
+ * are computed as e^{d + 600 ln 2} (normal), summed apart, and scaled by 2^-600
+ * once at the end; below SCALED_UNDERFLOW even that sum is under 2^-1100.
+ */
+export const TINY = -708;
+export const SCALED_UNDERFLOW = -1160;
+/** 600·ln 2 as a double-double. */
+export const C_HI = 415.88830833596717;
+export const C_LO = 1.8355172981578424e-14;
+/** 2^-600 (exact). */
+export const TWO_M600 = 2.409919865102884e-181;
 
 /**
  * Returns r = Σ_{k ≠ argmax, unmasked} e^{(x_k - m)/t}. When `store` is given,
@@ -32,6 +45,9 @@ export function expSum(
 ): number {
   let sum = 0;
   let comp = 0;
+  // Terms below e^TINY, scaled by 2^600 (see TINY).
+  let tiny = 0;
+  let tinyComp = 0;
   for (let k = 0, i = off, j = storeOff; k < n; k++, i += stride, j += storeStride) {
     let e = 0;
     if (k === argmax) {
@@ -43,17 +59,25 @@ export function expSum(
         dh = ddDiv(dh, dl, t);
         dl = lo;
       }
-      if (dh > UNDERFLOW) {
+      if (dh > TINY) {
         e = Math.exp(dh);
         e += e * dl;
         const s = sum + e;
         comp += sum >= e ? sum - s + e : e - s + sum;
         sum = s;
+      } else if (dh > SCALED_UNDERFLOW) {
+        const sh = twoSum(dh, C_HI);
+        let es = Math.exp(sh);
+        es += es * (lo + dl + C_LO);
+        const s = tiny + es;
+        tinyComp += tiny >= es ? tiny - s + es : es - s + tiny;
+        tiny = s;
+        e = es * TWO_M600;
       }
     }
     if (store !== null) store[j] = e;
   }
-  return sum + comp;
+  return sum + comp + (tiny + tinyComp) * TWO_M600;
 }
 
 /**

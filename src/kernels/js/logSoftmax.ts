@@ -34,7 +34,7 @@ export function logSoftmaxKernel(
   } else if (status === NOTHING) {
     fillSlice(y, off, stride, n, nothing);
   } else if (status === POS_INF || t === 0) {
-    shareMax(x, y, off, stride, n, mask, max, -Math.log(count), NEG_INF);
+    shareMax(x, y, off, stride, n, mask, max, 0 - Math.log(count), NEG_INF);
   } else {
     const L = Math.log1p(expSum(x, off, stride, n, mask, max, argmax, t, null, 0, 0));
     for (let k = 0, i = off; k < n; k++, i += stride) {

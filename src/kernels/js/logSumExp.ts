@@ -10,7 +10,7 @@
  * (as in SciPy). The sign of s is left in {@link weightedSign}.
  */
 import { lo, twoSum } from "./exact.js";
-import { expSum, scaledDiff } from "./expsum.js";
+import { C_HI, C_LO, expSum, SCALED_UNDERFLOW, scaledDiff, TINY, TWO_M600 } from "./expsum.js";
 import { HAS_NAN, NOTHING, POS_INF, scan, scanned } from "./stats.js";
 
 /** True when the last kernel call found nothing counted (empty, all -Infinity, all masked). */
@@ -61,6 +61,9 @@ export function weightedLogSumExpKernel(
   }
   let sum = 0;
   let comp = 0;
+  // Terms below e^TINY, scaled by 2^600 as in expSum (subnormal e^d would lose their digits).
+  let tiny = 0;
+  let tinyComp = 0;
   for (let k = 0, i = off; k < n; k++, i += stride) {
     const w = b[i] as number;
     if (w === 0 || (mask !== null && mask[i] === 0)) continue;
@@ -69,9 +72,22 @@ export function weightedLogSumExpKernel(
       term = x[i] === m ? w : 0;
     } else {
       const dh = scaledDiff(x[i] as number, m, 1);
-      if (dh < -746) continue;
-      const e = Math.exp(dh);
-      term = w * (e + e * lo);
+      const dl = lo;
+      if (dh > TINY) {
+        const e = Math.exp(dh);
+        term = w * (e + e * dl);
+      } else {
+        if (dh > SCALED_UNDERFLOW) {
+          const sh = twoSum(dh, C_HI);
+          let es = Math.exp(sh);
+          es += es * (lo + dl + C_LO);
+          const ts = w * es;
+          const s = tiny + ts;
+          tinyComp += Math.abs(tiny) >= Math.abs(ts) ? tiny - s + ts : ts - s + tiny;
+          tiny = s;
+        }
+        continue;
+      }
     }
     const s = sum + term;
     comp += Math.abs(sum) >= Math.abs(term) ? sum - s + term : term - s + sum;
@@ -81,7 +97,7 @@ export function weightedLogSumExpKernel(
     weightedSign = sum > 0 ? 1 : sum < 0 ? -1 : Number.NaN;
     return sum === 0 ? Number.NaN : m;
   }
-  const sh = twoSum(sum, comp);
+  const sh = twoSum(sum, comp + (tiny + tinyComp) * TWO_M600);
   const sl = lo;
   if (sh === 0) {
     weightedSign = 0;
@@ -91,6 +107,7 @@ export function weightedLogSumExpKernel(
   const a = Math.abs(sh);
   const al = sh > 0 ? sl : -sl;
   // Near |s| = 1, log1p of the exact (|s| - 1) keeps the small result's digits.
-  const L = a > 0.5 && a < 2 ? Math.log1p(a - 1 + al) : Math.log(a);
+  // Elsewhere, al/a corrects log(a) for the rounding of the sum to a (|s| = a(1 + al/a)).
+  const L = a > 0.5 && a < 2 ? Math.log1p(a - 1 + al) : Math.log(a) + al / a;
   return m + L;
 }

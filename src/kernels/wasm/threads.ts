@@ -5,6 +5,9 @@
  * least THREAD_MIN_ELEMENTS elements are shared between the calling thread and
  * n - 1 workers, all running the same module on one shared memory.
  *
+ * `setThreads(1)` parks the workers (they stay blocked, unref'd, and cost
+ * nothing); `stopThreads()` terminates them.
+ *
  * - Several slices: each thread takes a contiguous range of rows.
  * - One long row: each thread takes a chunk and returns its (max m_c,
  *   r_c = Σ e^{x - m_c} - 1); the caller merges them,
@@ -35,38 +38,55 @@ const T_EXIT = 9;
 const SLOT = 16;
 
 /**
- * Runs one task on the kernels `k` with `f64` over their memory. The same
- * logic is in WORKER_SOURCE (plain JavaScript, for the workers).
+ * Runs one task on the kernels `k` with `f64` over their memory. Its source is
+ * also the workers' (WORKER_SOURCE embeds `runTask.toString()`), so it refers
+ * to nothing outside itself: task codes are literals (see T_* above).
  */
-function runTask(k: KernelExports, f64: Float64Array, t: number, exact: boolean, a: number, b: number, c: number, d: number, rows: number, n: number, flag: number, v: number): void {
-  if (t === T_SOFTMAX) {
+function runTask(
+  k: KernelExports,
+  f64: Float64Array,
+  t: number,
+  exact: boolean,
+  a: number,
+  c: number,
+  d: number,
+  rows: number,
+  n: number,
+  flag: number,
+  v: number,
+): void {
+  if (t === 0) {
+    // T_SOFTMAX (flag: skip the scaling pass)
     if (exact) k.softmax_exact(a, a, c, d, rows, n, flag);
     else k.softmax_fast(a, a, c, d, rows, n, flag);
-  } else if (t === T_STATS || t === T_LOG_SOFTMAX || t === T_LOG_SUM_EXP) {
+  } else if (t === 1 || t === 2 || t === 3) {
+    // T_LOG_SOFTMAX, T_LOG_SUM_EXP, T_STATS
     if (exact) k.stats_exact(a, d, rows, n);
     else k.stats_fast(a, d, rows, n);
-    if (t !== T_STATS) {
+    if (t !== 3) {
       for (let r = 0, i = d >> 3; r < rows; r++, i += 4) {
         if (f64[i + 3] !== 0) continue;
         const l = Math.log1p((f64[i + 1] as number) + (f64[i + 2] as number));
-        f64[i + 1] = t === T_LOG_SUM_EXP ? (f64[i] as number) + l : l;
+        f64[i + 1] = t === 2 ? (f64[i] as number) + l : l;
       }
-      if (t === T_LOG_SOFTMAX) {
+      if (t === 1) {
         if (exact) k.logsoftmax_exact(a, a, d, rows, n);
         else k.logsoftmax_fast(a, a, d, rows, n);
       }
     }
-  } else if (t === T_FINISH) {
+  } else if (t === 4) {
+    // T_FINISH
     if (exact) k.logsoftmax_exact(a, a, d, rows, n);
     else k.logsoftmax_fast(a, a, d, rows, n);
-  } else if (t === T_SCALE) {
+  } else if (t === 5) {
+    // T_SCALE
     if (exact) k.scale_exact(c, a, n, v);
     else k.scale_fast(a, a, n, v);
   }
 }
 
 const WORKER_SOURCE = `"use strict";
-${runTask.toString()}
+const runTask = ${runTask.toString()};
 function start(d, post) {
   const k = new WebAssembly.Instance(new WebAssembly.Module(d.bytes), { env: { memory: d.memory } }).exports;
   const ctl = new Int32Array(d.control);
@@ -77,7 +97,7 @@ function start(d, post) {
     Atomics.wait(ctl, b, 0);
     const t = ctl[b + 1];
     if (t === ${T_EXIT}) return;
-    runTask(k, new Float64Array(d.memory.buffer), t, ctl[b + 2] === 1, ctl[b + 3], ctl[b + 4], ctl[b + 5], ctl[b + 6], ctl[b + 7], ctl[b + 8], ctl[b + 9], par[d.id]);
+    runTask(k, new Float64Array(d.memory.buffer), t, ctl[b + 2] === 1, ctl[b + 3], ctl[b + 5], ctl[b + 6], ctl[b + 7], ctl[b + 8], ctl[b + 9], par[d.id]);
     Atomics.store(ctl, b, 0);
     Atomics.notify(ctl, b);
   }
@@ -88,15 +108,16 @@ if (typeof require === "function") {
 } else {
   self.onmessage = (e) => start(e.data, (m) => self.postMessage(m));
 }
-`.replace(/T_SOFTMAX|T_LOG_SOFTMAX|T_LOG_SUM_EXP|T_STATS|T_FINISH|T_SCALE/g, (name) =>
-  String({ T_SOFTMAX, T_LOG_SOFTMAX, T_LOG_SUM_EXP, T_STATS, T_FINISH, T_SCALE }[name]),
-);
+`;
 
 interface WorkerLike {
   terminate(): unknown;
 }
 
 interface Pool {
+  /** Threads in use (the caller included); ≤ size. */
+  active: number;
+  /** Threads available (workers spawned + the caller). */
   size: number;
   workers: WorkerLike[];
   inst: WasmInstance;
@@ -155,10 +176,14 @@ function stop(): void {
  */
 export async function setThreads(n: number): Promise<number> {
   const want = Math.max(1, Math.min(64, Math.floor(Number.isFinite(n) ? n : 1)));
-  if (pool !== null && pool.size === want) return want;
+  if (want === 1 || (pool !== null && want <= pool.size)) {
+    // Fewer threads: the spare workers stay parked (unref'd, blocked in Atomics.wait), ready for a later setThreads.
+    if (pool !== null) pool.active = want;
+    dispatchState.threads = pool === null ? 1 : want;
+    return dispatchState.threads;
+  }
   stop();
   dispatchState.threads = 1;
-  if (want === 1) return 1;
   const browserOk = typeof Worker === "function" && (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
   if (typeof SharedArrayBuffer !== "function" || (!isNode() && !browserOk)) return 1;
   try {
@@ -170,7 +195,7 @@ export async function setThreads(n: number): Promise<number> {
     const data = { bytes, memory, control, params };
     const workers = await Promise.all(Array.from({ length: want - 1 }, (_, i) => spawn(i + 1, data)));
     const canBlock = isNode() || typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== "undefined";
-    pool = { size: want, workers, inst: instantiate(mod, memory), ctl: new Int32Array(control), par: new Float64Array(params), canBlock };
+    pool = { active: want, size: want, workers, inst: instantiate(mod, memory), ctl: new Int32Array(control), par: new Float64Array(params), canBlock };
     dispatchState.threads = want;
     return want;
   } catch {
@@ -179,14 +204,20 @@ export async function setThreads(n: number): Promise<number> {
   }
 }
 
-/** The number of threads in use (1: no workers). */
+/** The number of threads in use (1: the calling thread alone). */
 export function threads(): number {
-  return pool?.size ?? 1;
+  return pool?.active ?? 1;
+}
+
+/** Stops every worker (setThreads(1) only parks them). */
+export function stopThreads(): void {
+  stop();
+  dispatchState.threads = 1;
 }
 
 /** Runs task `t` on every thread: `args(i)` gives thread i's [a, b, c, d, rows, n, flag, v]; thread 0 is the caller. */
 function parallel(p: Pool, t: number, exact: boolean, args: (i: number) => number[]): void {
-  for (let i = 1; i < p.size; i++) {
+  for (let i = 1; i < p.active; i++) {
     const b = i * SLOT;
     const [a0, b0, c0, d0, rows, n, flag, v] = args(i) as [number, number, number, number, number, number, number, number];
     p.ctl[b + 1] = t;
@@ -202,9 +233,9 @@ function parallel(p: Pool, t: number, exact: boolean, args: (i: number) => numbe
     Atomics.store(p.ctl, b, 1);
     Atomics.notify(p.ctl, b);
   }
-  const [a0, b0, c0, d0, rows, n, flag, v] = args(0) as [number, number, number, number, number, number, number, number];
-  if (rows > 0 || t === T_SCALE) runTask(p.inst.k, p.inst.f64, t, exact, a0, b0, c0, d0, rows, n, flag, v);
-  for (let i = 1; i < p.size; i++) {
+  const [a0, , c0, d0, rows, n, flag, v] = args(0) as [number, number, number, number, number, number, number, number];
+  if (rows > 0 || t === T_SCALE) runTask(p.inst.k, p.inst.f64, t, exact, a0, c0, d0, rows, n, flag, v);
+  for (let i = 1; i < p.active; i++) {
     const b = i * SLOT;
     if (p.canBlock) {
       while (Atomics.load(p.ctl, b) !== 0) Atomics.wait(p.ctl, b, 1);
@@ -223,8 +254,8 @@ function parallel(p: Pool, t: number, exact: boolean, args: (i: number) => numbe
  */
 export function runThreaded(op: WasmOp, exact: boolean, x: Float32Array, y: Float32Array, layout: Layout, mask: Uint8Array | null, done: Uint8Array): boolean {
   const p = pool;
-  if (p === null) return false;
-  const T = p.size;
+  if (p === null || p.active < 2) return false;
+  const T = p.active;
   const n = layout.n;
   const slices = layout.outer * layout.inner;
   const w = p.inst;

@@ -158,10 +158,15 @@ function reducers(T: number, S: number, WG: number): string {
   return maxReducer(T, S, WG) + addReducer(T, S, WG);
 }
 
-/** Runs `body(v)` on every float of `q` (a vec4 or a scalar). */
+/** Runs `body(v)` on every float of `q` (a vec4 or a scalar), unrolled. */
 function eachComp(W: 1 | 4, q: string, body: (v: string) => string): string {
   if (W === 1) return `{ let v = ${q}; ${body("v")} }`;
-  return `for (var j = 0u; j < 4u; j++) { let v = ${q}[j]; ${body("v")} }`;
+  return ["x", "y", "z", "w"].map((c) => `{ let v = ${q}.${c}; ${body("v")} }`).join(" ");
+}
+
+/** `f(i)` for i = 0 … V−1, joined: the register loops are unrolled here so that no compiler is trusted to keep an indexed array in registers. */
+function unroll(V: number, f: (i: number) => string): string {
+  return Array.from({ length: V }, (_, i) => f(i)).join("\n  ");
 }
 
 /** Maps every float of `q` through `f(v)` into a value of the same type. */
@@ -243,8 +248,7 @@ fn accShare(a: Acc, cls: u32, M: f32) -> vec2<f32> {
 `;
 
 const GRID = "let wg = wid.x + wid.y * p.nx;";
-const ENTRY = (WG: number) =>
-  `@compute @workgroup_size(${WG})\nfn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {`;
+const ENTRY = (WG: number) => `@compute @workgroup_size(${WG})\nfn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {`;
 
 function header(S: number): string {
   return S > 0 ? "enable subgroups;\ndiagnostic(off, subgroup_uniformity);\n" : "";
@@ -264,16 +268,15 @@ function rowsKernel(s: Extract<KernelSpec, { kind: "rows" }>): string {
   const { op, W, T, V, WG, S } = s;
   const E = W === 4 ? "vec4<f32>" : "f32";
   const R = WG / T;
+  const out = (i: number) => (op === "softmax" ? mapComp(W, `x${i}`, (v) => `softOut(${v}, cls, inv)`) : mapComp(W, `x${i}`, (v) => `logOut(${v}, cls, M, L)`));
   const store =
     op === "logSumExp"
-      ? `if (live && l == 0u) { y[row] = lseOut(cls, M, L); }`
-      : op === "softmax"
-        ? `for (var i = 0u; i < ${V}u; i++) { let ci = l + i * ${T}u; if (live && ci < p.c) { y[base + ci] = ${mapComp(W, "xs[i]", (v) => `softOut(${v}, cls, inv)`)}; } }`
-        : `for (var i = 0u; i < ${V}u; i++) { let ci = l + i * ${T}u; if (live && ci < p.c) { y[base + ci] = ${mapComp(W, "xs[i]", (v) => `logOut(${v}, cls, M, L)`)}; } }`;
+      ? "if (live && l == 0u) { y[row] = lseOut(cls, M, L); }"
+      : unroll(V, (i) => `if (live && l + ${i * T}u < p.c) { y[base + l + ${i * T}u] = ${out(i)}; }`);
   const sumLoop =
     op === "softmax"
-      ? `for (var i = 0u; i < ${V}u; i++) { let t = ${mapComp(W, "xs[i]", (v) => `term(${v}, cls, M)`)}; xs[i] = t; ${eachComp(W, "t", (v) => `s = cadd(s, ${v});`)} }`
-      : `for (var i = 0u; i < ${V}u; i++) { ${eachComp(W, "xs[i]", (v) => `s = cadd(s, term(${v}, cls, M));`)} }`;
+      ? unroll(V, (i) => `x${i} = ${mapComp(W, `x${i}`, (v) => `term(${v}, cls, M)`)}; ${eachComp(W, `x${i}`, (v) => `s = cadd(s, ${v});`)}`)
+      : unroll(V, (i) => eachComp(W, `x${i}`, (v) => `s = cadd(s, term(${v}, cls, M));`));
   return `${header(S)}${MATH_WGSL}${PARAMS}${bindings(E, op === "logSumExp" ? "f32" : E, false)}${TERM}
 ${reducers(T, S, WG)}
 ${ENTRY(WG)}
@@ -283,15 +286,13 @@ ${ENTRY(WG)}
   let row = wg * ${R}u + g;
   let live = row < p.rows;
   let base = row * p.c;
-  var xs: array<${E}, ${V}>;
   var k = 0u;
-  for (var i = 0u; i < ${V}u; i++) {
-    let ci = l + i * ${T}u;
-    var q = ${E}(p.ninf);
-    if (live && ci < p.c) { q = x[base + ci]; }
-    xs[i] = q;
-    ${eachComp(W, "q", (v) => `k = max(k, keyOf(${v}));`)}
-  }
+  ${unroll(
+    V,
+    (i) => `var x${i} = ${E}(p.ninf);
+  if (live && l + ${i * T}u < p.c) { x${i} = x[base + l + ${i * T}u]; }`,
+  )}
+  ${unroll(V, (i) => eachComp(W, `x${i}`, (v) => `k = max(k, keyOf(${v}));`))}
   let K = redMax(k, lid);
   let cls = classOf(K);
   let M = keyValue(K);
@@ -399,9 +400,7 @@ ${ENTRY(WG)}
 function stridedKernel(s: Extract<KernelSpec, { kind: "strided" }>): string {
   const { op, WG } = s;
   const write =
-    op === "logSumExp"
-      ? "y[col] = lseOut(cls, M, L);"
-      : `for (var k2 = 0u; k2 < p.c; k2++) { let i = base + k2 * p.inner; y[i] = ${outExpr(op, "x[i]")}; }`;
+    op === "logSumExp" ? "y[col] = lseOut(cls, M, L);" : `for (var k2 = 0u; k2 < p.c; k2++) { let i = base + k2 * p.inner; y[i] = ${outExpr(op, "x[i]")}; }`;
   return `${MATH_WGSL}${PARAMS}${bindings("f32", "f32", false)}${TERM}
 ${ENTRY(WG)}
   ${GRID}

@@ -53,10 +53,7 @@ async function errorOf(f: () => Promise<unknown>): Promise<DataError> {
 }
 
 /** Doubles including the special values, written as JS does (round-trip exact). */
-const value = fc.oneof(
-  { weight: 8, arbitrary: fc.double({ noNaN: false }) },
-  { weight: 1, arbitrary: fc.constantFrom(0, -0, 1, -1, 1e-300, 5e-324) },
-);
+const value = fc.oneof({ weight: 8, arbitrary: fc.double({ noNaN: false }) }, { weight: 1, arbitrary: fc.constantFrom(0, -0, 1, -1, 1e-300, 5e-324) });
 const table = fc.integer({ min: 1, max: 6 }).chain((w) => fc.array(fc.array(value, { minLength: w, maxLength: w }), { minLength: 1, maxLength: 8 }));
 const cuts = fc.array(fc.nat(), { maxLength: 12 });
 
@@ -90,7 +87,9 @@ describe("round trips under any chunking (fast-check)", () => {
         const json = `[${t.map((r) => `[${r.map(enc).join(", ")}]`).join(",\n")}]`;
         const a = await rowsOf(await openJson(bytesOf(json, c), "json"));
         expectTable(a, t);
-        a.forEach((r, i) => expect(r.index).toEqual([i]));
+        a.forEach((r, i) => {
+          expect(r.index).toEqual([i]);
+        });
         const nd = t.map((r) => `[${r.map(enc).join(",")}]`).join("\n");
         expectTable(await rowsOf(await openJson(bytesOf(nd, c), "ndjson")), t);
       }),

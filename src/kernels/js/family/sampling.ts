@@ -90,9 +90,11 @@ export function candidates(
   if (f.topK > 0 && f.topK < c) {
     for (let j = 0; j < c; j++) order[j] = j;
     const view = order.subarray(0, c);
-    view.sort((a, b) => (key[b] as number) - (key[a] as number) || a - b);
-    const threshold = key[view[f.topK - 1] as number] as number;
-    c = compact(cand, w, key, c, (j) => (key[j] as number) >= threshold);
+    // Rank by the logits themselves: their rounded scaled differences can tie where the logits do not.
+    const xv = (j: number): number => x[off + (cand[j] as number) * stride] as number;
+    view.sort((a, b) => xv(b) - xv(a) || a - b);
+    const threshold = xv(view[f.topK - 1] as number);
+    c = compact(cand, w, key, c, (j) => xv(j) >= threshold);
   }
   if (f.topP < 1) {
     for (let j = 0; j < c; j++) order[j] = j;

@@ -51,6 +51,12 @@ export function dot2(a: ArrayLike<number>, b: ArrayLike<number>, off: number, st
     if (mask !== null && mask[i] === 0) continue;
     const x = a[i] as number;
     const y = b[i] as number;
+    if (!Number.isFinite(x) || !Number.isFinite(y)) {
+      // ±Infinity or NaN: the result is the plain sum's (±Infinity or NaN); no error-free transform applies.
+      plain += x * y;
+      s = Number.NaN;
+      continue;
+    }
     const p = twoProd(x, y);
     // Dekker's split is not error-free when a factor or the product is (near) subnormal: drop the low part there (its true size is below 2^-1000).
     const pl = Math.abs(p) > 1e-290 ? lo : 0;
