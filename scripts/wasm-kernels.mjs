@@ -282,14 +282,17 @@ const TWO64 = "18446744073709551616";
 
 /**
  * Fast pass 2 in float32 lanes, 16 floats per iteration: exact difference (TwoSum in float32), e·2^64 with the
- * degree-6 polynomial, stored in place when `store`, summed in float64 (promoted). Leaves rh, rl, cnt.
+ * degree-6 polynomial, stored in place when `store`, summed in float64 (promoted). Leaves r = S - 1 in rh: for
+ * log-softmax / log-sum-exp (no `store`) as Σ_{x ≠ m} e + (count - 1), which keeps the digits of a tiny r.
  */
 function pass2Fast(store) {
+  // Softmax only needs S = 1 + r: it sums every term (maxima included) and skips the count.
+  const count = !store;
   const L4 = (f) => Array.from({ length: VF }, (_, j) => f(j)).join("\n");
   const c = MINIMAX6;
   const body = [
     L4((j) => set(`xf${j}`, `(v128.load offset=${16 * j} (local.get $p))`)),
-    L4((j) => set(`qf${j}`, `(f32x4.eq ${get(`xf${j}`)} ${get("MF")})`)),
+    count ? L4((j) => set(`qf${j}`, `(f32x4.eq ${get(`xf${j}`)} ${get("MF")})`)) : "",
     L4((j) => set(`df${j}`, `(f32x4.sub ${get(`xf${j}`)} ${get("MF")})`)),
     L4((j) => set(`tf${j}`, `(f32x4.sub ${get(`df${j}`)} ${get(`xf${j}`)})`)),
     L4((j) =>
@@ -307,9 +310,9 @@ function pass2Fast(store) {
   for (let i = 4; i >= 0; i--) body.push(L4((j) => set(`kf${j}`, `(f32x4.add (f32x4.mul ${get(`kf${j}`)} ${get(`df${j}`)}) ${splatF(c[i])})`)));
   body.push(L4((j) => set(`kf${j}`, `(f32x4.mul ${get(`kf${j}`)} (i32x4.shl ${get(`tf${j}`)} (i32.const 23)))`)));
   if (store) body.push(L4((j) => `(v128.store offset=${16 * j} (local.get $p) ${get(`kf${j}`)})`));
-  body.push(L4((j) => set(`kf${j}`, `(v128.andnot ${get(`kf${j}`)} ${get(`qf${j}`)})`)));
+  if (count) body.push(L4((j) => set(`kf${j}`, `(v128.andnot ${get(`kf${j}`)} ${get(`qf${j}`)})`)));
   const tree = (op, leaf, lo, hi) => (hi - lo === 1 ? leaf(lo) : `(${op} ${tree(op, leaf, lo, (lo + hi) / 2)} ${tree(op, leaf, (lo + hi) / 2, hi)})`);
-  body.push(set("zf0", `(i32x4.sub (local.get $zf0) ${tree("i32x4.add", (j) => get(`qf${j}`), 0, VF)})`));
+  if (count) body.push(set("zf0", `(i32x4.sub (local.get $zf0) ${tree("i32x4.add", (j) => get(`qf${j}`), 0, VF)})`));
   const wide = (j) =>
     `(f64x2.add (f64x2.promote_low_f32x4 ${get(`kf${j}`)}) (f64x2.promote_low_f32x4 (i8x16.shuffle ${HIGH} ${get(`kf${j}`)} ${get(`kf${j}`)})))`;
   body.push(set("s0", `(f64x2.add (local.get $s0) ${tree("f64x2.add", wide, 0, VF)})`));
@@ -340,9 +343,13 @@ function pass2Fast(store) {
         (local.set $xa (f64.promote_f32 (f32.load (local.get $p))))
         (local.set $e (f64.mul (call $exp_fast (f64.sub (local.get $xa) (local.get $m)) (f64.const 0)) (f64.const ${TWO64})))
         ${store ? "(f32.store (local.get $p) (f32.demote_f64 (local.get $e)))" : ""}
-        (if (f64.eq (local.get $xa) (local.get $m))
+        ${
+          count
+            ? `(if (f64.eq (local.get $xa) (local.get $m))
           (then (local.set $cnt (i64.add (local.get $cnt) (i64.const 1))))
-          (else (local.set $rh (f64.add (local.get $rh) (local.get $e)))))
+          (else (local.set $rh (f64.add (local.get $rh) (local.get $e)))))`
+            : "(local.set $rh (f64.add (local.get $rh) (local.get $e)))"
+        }
         (local.set $p (i32.add (local.get $p) (i32.const 4)))
         (br $next)))
       ;; r = (count - 1) + r'·2^-64

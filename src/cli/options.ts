@@ -107,7 +107,10 @@ export function addOptions(cmd: Command, names: readonly OptionName[]): Command 
         break;
       case "precision":
         cmd.addOption(
-          new Option("--precision <mode>", "exact: float64 ≤ 4 ulp, float32 correctly rounded; fast: float32 within 2.5 ulp on the WASM backend (float64 stays exact)")
+          new Option(
+            "--precision <mode>",
+            "exact: float64 ≤ 4 ulp, float32 correctly rounded; fast: float32 within 2.5 ulp on the WASM backend (float64 stays exact)",
+          )
             .choices(["exact", "fast"])
             .default("exact"),
         );

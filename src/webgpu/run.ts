@@ -90,7 +90,15 @@ export async function withErrorScopes<T>(device: GPUDevice, fn: string, arg: str
   } catch (e) {
     thrown = e;
   }
-  const errors = [await device.popErrorScope(), await device.popErrorScope(), await device.popErrorScope()];
+  const errors: (GPUError | null)[] = [];
+  for (let i = 0; i < 3; i++) {
+    try {
+      errors.push(await device.popErrorScope());
+    } catch (e) {
+      // popErrorScope rejects when the scope stack is broken (e.g. the device went away mid-call)
+      errors.push({ message: e instanceof Error ? e.message : String(e) } as GPUError);
+    }
+  }
   if (thrown instanceof SoftmaxError) throw thrown;
   const first = errors.find((e) => e !== null);
   if (thrown !== null || first) {

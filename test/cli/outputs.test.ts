@@ -95,7 +95,22 @@ describe.concurrent("formats", () => {
     const h = await sm(["0", "1", "-t", "2", "-f", "json", "--digits", "6"]);
     expect(JSON.parse(h.stdout)).toEqual([0.377541, 0.622459]); // σ(∓0.5)
   });
-  it("sigmoid and --precision fast (accepted; exact path for now)", async () => {
+  it("--precision and --backend reach the library: float32 WASM fast within 3 ulp of exact", async () => {
+    const exact = await sm(["f4.npy", "-f", "json", "--backend", "js"]);
+    const fast = await sm(["f4.npy", "-f", "json", "--backend", "wasm", "--precision", "fast"]);
+    expectCode(exact, 0);
+    expectCode(fast, 0);
+    const a = (JSON.parse(exact.stdout) as number[][]).flat();
+    const b = (JSON.parse(fast.stdout) as number[][]).flat();
+    expect(b.length).toBe(a.length);
+    // float32 ulp at v: 2^(floor(log2 v) - 23)
+    a.forEach((v, i) => {
+      expect(Math.abs((b[i] as number) - v)).toBeLessThanOrEqual(3 * 2 ** (Math.floor(Math.log2(v)) - 23));
+    });
+    const bad = await sm(["1", "2", "--backend", "gpu"]);
+    expectCode(bad, 2);
+  });
+  it("sigmoid accepts --precision", async () => {
     const r = await sm(["sigmoid", "--precision", "fast", "-f", "json", "--", "0", "-800", "800"]);
     expectCode(r, 0);
     expect(JSON.parse(r.stdout)).toEqual([0.5, 0, 1]);

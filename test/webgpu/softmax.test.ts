@@ -148,6 +148,18 @@ describe.skipIf(!env.device)(title, () => {
     expect(c.maxUlp, c.worst).toBeLessThanOrEqual(BOUND.softmax);
   });
 
+  it("handles spreads beyond the float32 range (x − max overflows to −Infinity)", async () => {
+    const data = Float32Array.from([3e38, -3e38, 0, 1, -3e38, 3e38, 3e38, 0]);
+    for (const op of ["softmax", "logSoftmax", "logSumExp"] as const) {
+      for (const shape of [
+        [2, 4],
+        [1, 8],
+      ])
+        check(op, await run(device, op, data, shape, -1), data, shape, -1, `${op} extremes ${shape}`);
+      check(op, await run(device, op, data, [4, 2], 0), data, [4, 2], 0, `${op} extremes strided`);
+    }
+  });
+
   it("softmax of one element is 1, logSoftmax 0, logSumExp the element", async () => {
     const data = Float32Array.from([3.5, -2, 0, 1e30]);
     expect(Array.from(await run(device, "softmax", data, [4, 1], -1))).toEqual([1, 1, 1, 1]);

@@ -127,7 +127,8 @@ export async function openDelimited(bytes: ByteSource, format: DelimitedFormat, 
         }
         // Slow path: spaces around the number are allowed; anything else is an error naming the field.
         const t = f.trim();
-        const hint = labelIndex === undefined && t !== "" && numberOf(t) === undefined ? " (a label column? name it with --label)" : "";
+        // On the first data row, a column of names is probably a label column: say how to name it.
+        const hint = labelIndex === undefined && rowNumber === 0 && t !== "" && numberOf(t) === undefined ? " (a label column? name it with --label)" : "";
         values[k++] = parseNumber(t, () => ({ source: bytes.name, line: startLine, column: i + 1 }), hint);
       }
       const row: Row = { values, index: [rowNumber++], at };

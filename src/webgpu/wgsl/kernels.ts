@@ -188,6 +188,8 @@ fn logOut(v: f32, cls: u32, M: f32, L: f32) -> f32 {
   if (cls == CLS_FINITE) {
     if (!isFin(v)) { return p.ninf; }
     let d = v - M;
+    // v - M below -FLT_MAX (a spread over 3.4e38) overflows: the exact result rounds to -Infinity too.
+    if (!isFin(d)) { return p.ninf; }
     return (d - L) + twoSumErr(v, -M, d);
   }
   if (cls == CLS_PINF && isPinf(v)) { return -L; }
