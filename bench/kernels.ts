@@ -8,12 +8,12 @@ import { ensureMemory, wasmInstance } from "../src/kernels/wasm/runtime.js";
 
 const w = wasmInstance();
 if (w === null) throw new Error("no WebAssembly SIMD here");
-const rows = 32;
-const n = 1000;
-const xb = 1 << 16;
-const yb = xb + (1 << 20);
-const s = 4096;
-ensureMemory(w, 1 << 22);
+const rows = Number(process.env.ROWS ?? 32);
+const n = Number(process.env.N ?? 1000);
+const s = (rows * 32 + 4095) & ~4095;
+const xb = s + ((n * 8 + 4095) & ~4095);
+const yb = xb + ((rows * n * 4 + 15) & ~15);
+ensureMemory(w, yb + rows * n * 4 + 64);
 const data = Float32Array.from({ length: rows * n }, (_, i) => 4 * Math.sin(i * 12.9898) * Math.cos(i * 0.37));
 const k = w.k;
 const kernels: [string, () => void][] = [

@@ -129,24 +129,36 @@ function expScalarFunc(exact) {
     (f64.add (local.get $e) (f64.mul (local.get $e) (local.get $l))))`;
 }
 
-/** The maximum of n floats at $p (NaN if any is NaN). */
+/**
+ * The maximum of n floats at $p (NaN if any is NaN). pmax is one instruction (f32x4.max's NaN rules cost several),
+ * so NaNs are tracked apart: an OR of x ≠ x.
+ */
 const ROWMAX = `
   (func $rowmax (param $p i32) (param $n i32) (result f32)
-    (local $end i32) (local $m0 v128) (local $m1 v128) (local $m2 v128) (local $m3 v128) (local $m f32)
+    (local $end i32) (local $m0 v128) (local $m1 v128) (local $m2 v128) (local $m3 v128) (local $u v128) (local $v v128) (local $m f32)
     (local.set $m0 (v128.const f32x4 -inf -inf -inf -inf))
     (local.set $m1 (local.get $m0)) (local.set $m2 (local.get $m0)) (local.set $m3 (local.get $m0))
     (local.set $end (i32.add (local.get $p) (i32.shl (i32.and (local.get $n) (i32.const -16)) (i32.const 2))))
     (block $done (loop $next
       (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
-      (local.set $m0 (f32x4.max (local.get $m0) (v128.load (local.get $p))))
-      (local.set $m1 (f32x4.max (local.get $m1) (v128.load offset=16 (local.get $p))))
-      (local.set $m2 (f32x4.max (local.get $m2) (v128.load offset=32 (local.get $p))))
-      (local.set $m3 (f32x4.max (local.get $m3) (v128.load offset=48 (local.get $p))))
+      (local.set $v (v128.load (local.get $p)))
+      (local.set $m0 (f32x4.pmax (local.get $m0) (local.get $v)))
+      (local.set $u (v128.or (local.get $u) (f32x4.ne (local.get $v) (local.get $v))))
+      (local.set $v (v128.load offset=16 (local.get $p)))
+      (local.set $m1 (f32x4.pmax (local.get $m1) (local.get $v)))
+      (local.set $u (v128.or (local.get $u) (f32x4.ne (local.get $v) (local.get $v))))
+      (local.set $v (v128.load offset=32 (local.get $p)))
+      (local.set $m2 (f32x4.pmax (local.get $m2) (local.get $v)))
+      (local.set $u (v128.or (local.get $u) (f32x4.ne (local.get $v) (local.get $v))))
+      (local.set $v (v128.load offset=48 (local.get $p)))
+      (local.set $m3 (f32x4.pmax (local.get $m3) (local.get $v)))
+      (local.set $u (v128.or (local.get $u) (f32x4.ne (local.get $v) (local.get $v))))
       (local.set $p (i32.add (local.get $p) (i32.const 64)))
       (br $next)))
     (local.set $m0 (f32x4.max (f32x4.max (local.get $m0) (local.get $m1)) (f32x4.max (local.get $m2) (local.get $m3))))
     (local.set $m (f32.max (f32.max (f32x4.extract_lane 0 (local.get $m0)) (f32x4.extract_lane 1 (local.get $m0)))
                            (f32.max (f32x4.extract_lane 2 (local.get $m0)) (f32x4.extract_lane 3 (local.get $m0)))))
+    (if (v128.any_true (local.get $u)) (then (local.set $m (f32.const nan))))
     (local.set $end (i32.add (local.get $end) (i32.shl (i32.and (local.get $n) (i32.const 15)) (i32.const 2))))
     (block $done (loop $next
       (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
@@ -223,6 +235,8 @@ function pass2(exact, store) {
   const reduce = [];
   for (let j = 0; j < V; j++) {
     for (let lane = 0; lane < 2; lane++) {
+      reduce.push(`(local.set $cnt (i64.add (local.get $cnt) (i64x2.extract_lane ${lane} ${get(`z${j}`)})))`);
+      if (exact && j > 0) continue; // exact mode sums into vector 0 only
       reduce.push(`(local.set $e (f64x2.extract_lane ${lane} ${get(`s${j}`)}))`);
       reduce.push(`(local.set $sh (f64.add (local.get $rh) (local.get $e)))`);
       reduce.push(
@@ -230,14 +244,14 @@ function pass2(exact, store) {
       );
       reduce.push(`(local.set $rh (local.get $sh))`);
       if (exact) reduce.push(`(local.set $rl (f64.add (local.get $rl) (f64x2.extract_lane ${lane} ${get(`c${j}`)})))`);
-      reduce.push(`(local.set $cnt (i64.add (local.get $cnt) (i64x2.extract_lane ${lane} ${get(`z${j}`)})))`);
     }
   }
   return `
       ;; pass 2: exponentials and their sum
       (local.set $M (f64x2.splat (local.get $m)))
       (local.set $NM (f64x2.splat (f64.neg (local.get $m))))
-      ${lanes((j) => `${set(`s${j}`, splat(0))} ${set(`c${j}`, splat(0))} ${set(`z${j}`, splat(0))}`)}
+      ${exact ? `${set("s0", splat(0))} ${set("c0", splat(0))}` : lanes((j) => set(`s${j}`, splat(0)))}
+      ${lanes((j) => set(`z${j}`, splat(0)))}
       (local.set $p (local.get $xr))
       (local.set $w (local.get $s))
       (local.set $end (i32.add (local.get $xr) (i32.shl (i32.and (local.get $n) (i32.const ${-2 * V})) (i32.const 2))))
@@ -317,7 +331,7 @@ function pass2Fast(store) {
     `(f64x2.add (f64x2.promote_low_f32x4 ${get(`kf${j}`)}) (f64x2.promote_low_f32x4 (i8x16.shuffle ${HIGH} ${get(`kf${j}`)} ${get(`kf${j}`)})))`;
   body.push(set("s0", `(f64x2.add (local.get $s0) ${tree("f64x2.add", wide, 0, VF)})`));
   const reduce = [];
-  for (let j = 0; j < 4; j++) {
+  for (let j = 0; j < 1; j++) {
     for (let lane = 0; lane < 2; lane++) reduce.push(`(local.set $rh (f64.add (local.get $rh) (f64x2.extract_lane ${lane} ${get(`s${j}`)})))`);
     for (let lane = 0; lane < 4; lane++)
       reduce.push(`(local.set $cnt (i64.add (local.get $cnt) (i64.extend_i32_u (i32x4.extract_lane ${lane} ${get(`zf${j}`)}))))`);
@@ -326,7 +340,7 @@ function pass2Fast(store) {
       ;; pass 2 (fast, float32 lanes): exponentials ·2^64 and their sum in float64
       (local.set $MF (f32x4.splat (local.get $mf)))
       (local.set $NMF (f32x4.splat (f32.neg (local.get $mf))))
-      ${L4((j) => `${set(`s${j}`, "(v128.const i64x2 0 0)")} ${set(`zf${j}`, "(v128.const i64x2 0 0)")}`)}
+      ${set("s0", "(v128.const i64x2 0 0)")} ${set("zf0", "(v128.const i64x2 0 0)")}
       (local.set $p (local.get $xr))
       (local.set $end (i32.add (local.get $xr) (i32.shl (i32.and (local.get $n) (i32.const ${-4 * VF})) (i32.const 2))))
       (block $done (loop $next
@@ -580,6 +594,69 @@ function logSoftmaxFunc(exact) {
 /**
  * The WAT text of the module. `shared`: import a shared memory (for worker threads) instead of a private one.
  */
+
+/** Byte indices of i8x16.shuffle picking 32-bit lanes (second operand's lanes are 4-7). */
+const lanes32 = (...l) => l.flatMap((i) => [4 * i, 4 * i + 1, 4 * i + 2, 4 * i + 3]).join(" ");
+
+/**
+ * dst (cols × rows) = transpose of src (rows × cols), float32, by 4 × 4 tiles (eight shuffles per tile) with
+ * scalar edges. Slices along a non-last axis become rows this way, inside WASM memory.
+ */
+const TRANSPOSE = `
+  (func (export "transpose") (param $src i32) (param $dst i32) (param $rows i32) (param $cols i32)
+    (local $r i32) (local $c i32) (local $r4 i32) (local $c4 i32) (local $sp i32) (local $dp i32) (local $rs i32) (local $cs i32)
+    (local $a v128) (local $b v128) (local $e v128) (local $f v128) (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
+    (local.set $r4 (i32.and (local.get $rows) (i32.const -4)))
+    (local.set $c4 (i32.and (local.get $cols) (i32.const -4)))
+    (local.set $rs (i32.shl (local.get $cols) (i32.const 2)))
+    (local.set $cs (i32.shl (local.get $rows) (i32.const 2)))
+    (block $rdone (loop $rnext
+      (br_if $rdone (i32.ge_u (local.get $r) (local.get $r4)))
+      (local.set $c (i32.const 0))
+      (block $cdone (loop $cnext
+        (br_if $cdone (i32.ge_u (local.get $c) (local.get $c4)))
+        (local.set $sp (i32.add (local.get $src) (i32.shl (i32.add (i32.mul (local.get $r) (local.get $cols)) (local.get $c)) (i32.const 2))))
+        (local.set $a (v128.load (local.get $sp)))
+        (local.set $b (v128.load (i32.add (local.get $sp) (local.get $rs))))
+        (local.set $e (v128.load (i32.add (local.get $sp) (i32.shl (local.get $rs) (i32.const 1)))))
+        (local.set $f (v128.load (i32.add (local.get $sp) (i32.mul (local.get $rs) (i32.const 3)))))
+        (local.set $t0 (i8x16.shuffle ${lanes32(0, 4, 1, 5)} (local.get $a) (local.get $b)))
+        (local.set $t1 (i8x16.shuffle ${lanes32(2, 6, 3, 7)} (local.get $a) (local.get $b)))
+        (local.set $t2 (i8x16.shuffle ${lanes32(0, 4, 1, 5)} (local.get $e) (local.get $f)))
+        (local.set $t3 (i8x16.shuffle ${lanes32(2, 6, 3, 7)} (local.get $e) (local.get $f)))
+        (local.set $dp (i32.add (local.get $dst) (i32.shl (i32.add (i32.mul (local.get $c) (local.get $rows)) (local.get $r)) (i32.const 2))))
+        (v128.store (local.get $dp) (i8x16.shuffle ${lanes32(0, 1, 4, 5)} (local.get $t0) (local.get $t2)))
+        (v128.store (i32.add (local.get $dp) (local.get $cs)) (i8x16.shuffle ${lanes32(2, 3, 6, 7)} (local.get $t0) (local.get $t2)))
+        (v128.store (i32.add (local.get $dp) (i32.shl (local.get $cs) (i32.const 1))) (i8x16.shuffle ${lanes32(0, 1, 4, 5)} (local.get $t1) (local.get $t3)))
+        (v128.store (i32.add (local.get $dp) (i32.mul (local.get $cs) (i32.const 3))) (i8x16.shuffle ${lanes32(2, 3, 6, 7)} (local.get $t1) (local.get $t3)))
+        (local.set $c (i32.add (local.get $c) (i32.const 4)))
+        (br $cnext)))
+      ;; the columns past the last full tile, for these four rows
+      (block $edone (loop $enext
+        (br_if $edone (i32.ge_u (local.get $c) (local.get $cols)))
+        (local.set $sp (i32.add (local.get $src) (i32.shl (i32.add (i32.mul (local.get $r) (local.get $cols)) (local.get $c)) (i32.const 2))))
+        (local.set $dp (i32.add (local.get $dst) (i32.shl (i32.add (i32.mul (local.get $c) (local.get $rows)) (local.get $r)) (i32.const 2))))
+        (f32.store (local.get $dp) (f32.load (local.get $sp)))
+        (f32.store offset=4 (local.get $dp) (f32.load (i32.add (local.get $sp) (local.get $rs))))
+        (f32.store offset=8 (local.get $dp) (f32.load (i32.add (local.get $sp) (i32.shl (local.get $rs) (i32.const 1)))))
+        (f32.store offset=12 (local.get $dp) (f32.load (i32.add (local.get $sp) (i32.mul (local.get $rs) (i32.const 3)))))
+        (local.set $c (i32.add (local.get $c) (i32.const 1)))
+        (br $enext)))
+      (local.set $r (i32.add (local.get $r) (i32.const 4)))
+      (br $rnext)))
+    ;; the rows past the last full tile, every column
+    (block $rdone (loop $rnext
+      (br_if $rdone (i32.ge_u (local.get $r) (local.get $rows)))
+      (local.set $c (i32.const 0))
+      (block $cdone (loop $cnext
+        (br_if $cdone (i32.ge_u (local.get $c) (local.get $cols)))
+        (f32.store (i32.add (local.get $dst) (i32.shl (i32.add (i32.mul (local.get $c) (local.get $rows)) (local.get $r)) (i32.const 2)))
+                   (f32.load (i32.add (local.get $src) (i32.shl (i32.add (i32.mul (local.get $r) (local.get $cols)) (local.get $c)) (i32.const 2)))))
+        (local.set $c (i32.add (local.get $c) (i32.const 1)))
+        (br $cnext)))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $rnext))))`;
+
 function withConstants(text) {
   const { decl, init } = constantLocals();
   return text.replace("@@DECL@@", decl).replace("@@INIT@@", init);
@@ -591,6 +668,7 @@ export function generateWat(shared = false) {
 (module
   ${memory}
   ${ROWMAX}
+  ${TRANSPOSE}
   ${expScalarFunc(true)}
   ${expScalarFunc(false)}
   ${withConstants(softmaxFunc(true))}

@@ -17,6 +17,7 @@ export interface KernelExports {
   softmax_fast(x: number, y: number, s: number, st: number, rows: number, n: number, noscale: number): number;
   scale_exact(s: number, y: number, n: number, c: number): void;
   scale_fast(x: number, y: number, n: number, c: number): void;
+  transpose(src: number, dst: number, rows: number, cols: number): void;
   stats_exact(x: number, st: number, rows: number, n: number): number;
   stats_fast(x: number, st: number, rows: number, n: number): number;
   logsoftmax_exact(x: number, y: number, st: number, rows: number, n: number): void;
@@ -74,7 +75,7 @@ export function simdSupported(): boolean {
  * asynchronous load starts and a later call gets it).
  */
 export function wasmInstance(): WasmInstance | null {
-  if (instance !== null || compiled === null) return instance;
+  if (instance !== null || compiled === null || pending !== null) return instance;
   if (compiled === undefined) {
     if (!simdSupported()) {
       compiled = null;

@@ -2,12 +2,13 @@
  * Drives the WASM kernels over every slice of a float32 tensor along one axis.
  * Compute only: the caller validated everything.
  *
- * Slices are processed in chunks of whole rows (about 128 KiB of input, so a
- * chunk stays in cache between the copy in, the kernel's passes and the copy
- * out). Last-axis rows are copied with one `set`; slices along another axis
- * are gathered into rows while they are copied in (the copy into WASM memory
- * is needed anyway) and scattered back on the way out. Masked entries are
- * copied in as -Infinity, which every kernel treats as "not counted".
+ * Last-axis rows are processed in chunks of whole rows (about 128 KiB of
+ * input, so a chunk stays in cache between the copy in, the kernel's passes
+ * and the copy out), each copied with one `set`. Along another axis, each
+ * block of n × inner floats is copied with one `set` and transposed inside
+ * WASM (4 × 4 SIMD tiles) so that its slices become rows ({@link runBlocks});
+ * the thread pool gathers them with {@link copyIn} instead. Masked entries
+ * are copied in as -Infinity, which every kernel treats as "not counted".
  *
  * Rows whose maximum is NaN or ±Infinity (NaN inside, +Infinity, nothing
  * counted) are flagged by the kernel and left to the JavaScript kernel: the
@@ -95,6 +96,10 @@ export function runSlices(
   count: number,
   done: Uint8Array,
 ): void {
+  if (layout.inner > 1 && first === 0 && count === layout.outer * layout.inner) {
+    runBlocks(w, op, exact, x, y, layout, mask, done);
+    return;
+  }
   const n = layout.n;
   const chunkRows = Math.max(1, Math.min(count, Math.floor(CHUNK / n)));
   const st = 0;
@@ -126,6 +131,68 @@ export function runSlices(
       for (let r = 0; r < rows; r++) {
         if (done[s0 + r] === 1) y[s0 + r] = (f64[r * 4] as number) + Math.log1p((f64[r * 4 + 1] as number) + (f64[r * 4 + 2] as number));
       }
+    }
+  }
+}
+
+/** The kernels on `rows` rows of n floats at byte offset xb (in place); s: float64 scratch, st: row stats. Returns the special rows. */
+function kernelRows(w: WasmInstance, op: WasmOp, exact: boolean, xb: number, s: number, st: number, rows: number, n: number): number {
+  const k = w.k;
+  if (op === OP_SOFTMAX) return exact ? k.softmax_exact(xb, xb, s, st, rows, n, 0) : k.softmax_fast(xb, xb, s, st, rows, n, 0);
+  const specials = exact ? k.stats_exact(xb, st, rows, n) : k.stats_fast(xb, st, rows, n);
+  if (op === OP_LOG_SOFTMAX) {
+    const f64 = w.f64;
+    for (let r = 0, i = st >> 3; r < rows; r++, i += 4) f64[i + 1] = Math.log1p((f64[i + 1] as number) + (f64[i + 2] as number));
+    if (exact) k.logsoftmax_exact(xb, xb, st, rows, n);
+    else k.logsoftmax_fast(xb, xb, st, rows, n);
+  }
+  return specials;
+}
+
+/**
+ * A non-last axis: each block of n × inner floats (one index of the outer axes) is copied in with one `set`,
+ * transposed in WASM (4 × 4 SIMD tiles) so that its inner slices become rows, run through the row kernels, and
+ * transposed back: the slices are never gathered element by element in JavaScript.
+ */
+function runBlocks(
+  w: WasmInstance,
+  op: WasmOp,
+  exact: boolean,
+  x: Float32Array,
+  y: Float32Array | Float64Array,
+  layout: Layout,
+  mask: Uint8Array | null,
+  done: Uint8Array,
+): void {
+  const { outer, n, inner } = layout;
+  const block = n * inner;
+  const st = 0;
+  const s = (inner * 32 + 15) & ~15;
+  const tb = op === OP_SOFTMAX && exact ? s + ((n * 8 + 15) & ~15) : s;
+  const xb = tb + ((block * 4 + 15) & ~15);
+  ensureMemory(w, xb + block * 4);
+  const k = w.k;
+  for (let o = 0; o < outer; o++) {
+    const base = o * block;
+    const f32 = w.f32;
+    if (mask === null) {
+      f32.set(x.subarray(base, base + block), tb >> 2);
+    } else {
+      for (let i = 0, t = tb >> 2; i < block; i++, t++) f32[t] = mask[base + i] === 0 ? Number.NEGATIVE_INFINITY : (x[base + i] as number);
+    }
+    k.transpose(tb, xb, n, inner);
+    const specials = kernelRows(w, op, exact, xb, s, st, inner, n);
+    const f64 = w.f64;
+    const d0 = o * inner;
+    for (let j = 0; j < inner; j++) done[d0 + j] = 1;
+    if (specials > 0) for (let j = 0; j < inner; j++) if (f64[j * 4 + 3] !== 0) done[d0 + j] = 0;
+    if (op === OP_LOG_SUM_EXP) {
+      for (let j = 0; j < inner; j++) {
+        if (done[d0 + j] === 1) y[d0 + j] = (f64[j * 4] as number) + Math.log1p((f64[j * 4 + 1] as number) + (f64[j * 4 + 2] as number));
+      }
+    } else {
+      k.transpose(xb, tb, inner, n);
+      y.set(w.f32.subarray(tb >> 2, (tb >> 2) + block), base);
     }
   }
 }
