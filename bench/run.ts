@@ -11,7 +11,8 @@
  *
  * Timings are medians over ≥ 15 samples (each sample repeats the call until it
  * lasts ≥ 3 ms) with the interquartile range and min–max, sampled round-robin
- * across contenders. The machine's cores
+ * across contenders (after each onnxruntime-node default sample, an untimed
+ * 20 ms pause lets its spinning pool threads park). The machine's cores
  * are shared, so absolute figures are noisy: ratios within one run are what
  * counts. Accuracy (max ulp, % correctly rounded) is measured for every
  * contender on the same inputs against our float64 JS kernel (itself within
@@ -44,11 +45,12 @@ const SHAPES: [number, number][] = [
 
 type Fn = "softmax" | "logSoftmax";
 type Run = () => Float32Array | Promise<Float32Array>;
-/** The runners of one contender for one shape; `before` runs (untimed) before each of its samples. */
+/** The runners of one contender for one shape; `before` runs (untimed) before each of its samples, `after` after each. */
 interface Prepared {
   alloc: Run;
   out: Run | null;
   before?: () => unknown;
+  after?: () => unknown;
   done?: () => void;
 }
 interface Contender {
@@ -188,7 +190,14 @@ const contenders: Contender[] = [
         );
         const input = new ort.Tensor("float32", x, [rows, n]);
         const run = async (t: ort.Tensor): Promise<Float32Array> => (await session.run({ x: t })).y?.data as Float32Array;
-        return { alloc: () => run(new ort.Tensor("float32", new Float32Array(x), [rows, n])), out: () => run(input), done: () => void session.release() };
+        return {
+          alloc: () => run(new ort.Tensor("float32", new Float32Array(x), [rows, n])),
+          out: () => run(input),
+          // The default pool's threads spin for a while after each run: let them park before the next contender's
+          // sample, so that they do not take a core from it (untimed).
+          after: threads === 1 ? undefined : () => new Promise((resolve) => setTimeout(resolve, 20)),
+          done: () => void session.release(),
+        };
       },
     }),
   ),
@@ -208,8 +217,8 @@ interface Stats {
  * cores hits all contenders alike and the ratios stay meaningful. Each sample
  * repeats the call until it lasts ≥ SAMPLE_MS (count calibrated once).
  */
-async function measure(runs: { run: Run; before?: () => unknown }[]): Promise<Stats[]> {
-  const plan: { run: Run; before?: () => unknown; isAsync: boolean; inner: number; samples: number[] }[] = [];
+async function measure(runs: { run: Run; before?: () => unknown; after?: () => unknown }[]): Promise<Stats[]> {
+  const plan: { run: Run; before?: () => unknown; after?: () => unknown; isAsync: boolean; inner: number; samples: number[] }[] = [];
   for (const r of runs) {
     await r.before?.();
     const first = r.run();
@@ -219,6 +228,7 @@ async function measure(runs: { run: Run; before?: () => unknown }[]): Promise<St
     const t0 = performance.now();
     await r.run();
     const est = Math.max(performance.now() - t0, 1e-4);
+    await r.after?.();
     plan.push({ ...r, isAsync, inner: Math.max(1, Math.ceil(SAMPLE_MS / est)), samples: [] });
   }
   for (let s = 0; s < SAMPLES; s++) {
@@ -228,6 +238,7 @@ async function measure(runs: { run: Run; before?: () => unknown }[]): Promise<St
       if (p.isAsync) for (let i = 0; i < p.inner; i++) await p.run();
       else for (let i = 0; i < p.inner; i++) p.run();
       p.samples.push(((performance.now() - t0) / p.inner) * 1000);
+      await p.after?.();
     }
   }
   return plan.map((p) => {
@@ -296,8 +307,8 @@ async function main(): Promise<void> {
       // Allocating and out runs in the same round-robin, so that both columns see the same load.
       const outRuns = prepared.filter((p) => p.out !== null);
       const all = await measure([
-        ...prepared.map((p) => ({ run: p.alloc, before: p.before })),
-        ...outRuns.map((p) => ({ run: p.out as Run, before: p.before })),
+        ...prepared.map((p) => ({ run: p.alloc, before: p.before, after: p.after })),
+        ...outRuns.map((p) => ({ run: p.out as Run, before: p.before, after: p.after })),
       ]);
       const allocStats = all.slice(0, prepared.length);
       const outStats = all.slice(prepared.length);

@@ -15,8 +15,9 @@
  *   s is float64 scratch of n; st receives 4 float64 per row: m, rh, rl, flag.
  * - stats_M(x, st, rows, n) → special rows: only m and r = Σ_{x_k ≠ m} e^{x_k - m} + (count - 1).
  * - logsoftmax_M(x, y, st, rows, n): y = (x - m) - L with L read from st[1] (written by JS: log1p(r)).
- * - cols_M(x, y, s, st, n, inner, kind): softmax (kind 0) / stats (kind 1) / log-softmax finish (kind 2)
- *   along the first axis of an n × inner block, four columns at a time (inner % 4 == 0).
+ * - scale_M(s, y, n, c): y = e·c over one row (worker threads scale the chunks of a long row).
+ * - transpose(src, dst, rows, cols, spitch, dpitch): float32 4 × 4 SIMD tiles; slices along a non-last axis
+ *   become rows this way (a cache-sized strip of columns at a time).
  * A row is special (flag 1) when its maximum is NaN, +Infinity or -Infinity: the caller redoes it in JS.
  */
 
@@ -70,6 +71,8 @@ function constantLocals() {
 const get = (n) => `(local.get $${n})`;
 const set = (n, e) => `(local.set $${n} ${e})`;
 const lanes = (f) => Array.from({ length: V }, (_, j) => f(j)).join("\n");
+/** Byte indices of i8x16.shuffle picking 32-bit lanes (second operand's lanes are 4-7). */
+const lanes32 = (...l) => l.flatMap((i) => [4 * i, 4 * i + 1, 4 * i + 2, 4 * i + 3]).join(" ");
 const HIGH = "8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7";
 const LOWS = "0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23";
 
@@ -155,9 +158,12 @@ const ROWMAX = `
       (local.set $u (v128.or (local.get $u) (f32x4.ne (local.get $v) (local.get $v))))
       (local.set $p (i32.add (local.get $p) (i32.const 64)))
       (br $next)))
-    (local.set $m0 (f32x4.max (f32x4.max (local.get $m0) (local.get $m1)) (f32x4.max (local.get $m2) (local.get $m3))))
-    (local.set $m (f32.max (f32.max (f32x4.extract_lane 0 (local.get $m0)) (f32x4.extract_lane 1 (local.get $m0)))
-                           (f32.max (f32x4.extract_lane 2 (local.get $m0)) (f32x4.extract_lane 3 (local.get $m0)))))
+    ;; lanes combined with pmax too (one instruction each; NaNs are tracked in $u, and the sign of a zero maximum never
+    ;; shows in any result: x - m and the count of maxima are the same for m = +0 and m = -0)
+    (local.set $m0 (f32x4.pmax (f32x4.pmax (local.get $m0) (local.get $m1)) (f32x4.pmax (local.get $m2) (local.get $m3))))
+    (local.set $m0 (f32x4.pmax (local.get $m0) (i8x16.shuffle ${lanes32(2, 3, 0, 1)} (local.get $m0) (local.get $m0))))
+    (local.set $m0 (f32x4.pmax (local.get $m0) (i8x16.shuffle ${lanes32(1, 0, 3, 2)} (local.get $m0) (local.get $m0))))
+    (local.set $m (f32x4.extract_lane 0 (local.get $m0)))
     (if (v128.any_true (local.get $u)) (then (local.set $m (f32.const nan))))
     (local.set $end (i32.add (local.get $end) (i32.shl (i32.and (local.get $n) (i32.const 15)) (i32.const 2))))
     (block $done (loop $next
@@ -190,7 +196,10 @@ const VEC_LOCALS = [
 function pass2(exact, store) {
   const body = [];
   body.push(load8());
-  body.push(lanes((j) => set(`q${j}`, `(f64x2.eq ${get(`a${j}`)} ${get("M")})`)));
+  // Softmax (`store`) needs only S = 1 + r: the vector body sums every term, maxima included (e^0 is exactly 1), and
+  // skips the count; log-softmax / log-sum-exp keep r = Σ_{x ≠ m} e + (count - 1) for the digits of log1p(r).
+  const count = !store;
+  if (count) body.push(lanes((j) => set(`q${j}`, `(f64x2.eq ${get(`a${j}`)} ${get("M")})`)));
   if (exact) {
     body.push(lanes((j) => set(`d${j}`, `(f64x2.add ${get(`a${j}`)} ${get("NM")})`)));
     body.push(lanes((j) => set(`t${j}`, `(f64x2.sub ${get(`d${j}`)} ${get(`a${j}`)})`)));
@@ -206,8 +215,8 @@ function pass2(exact, store) {
   }
   body.push(expV(exact));
   if (store) body.push(lanes((j) => `(v128.store offset=${16 * j} (local.get $w) ${get(`d${j}`)})`));
-  body.push(lanes((j) => set(`d${j}`, `(v128.andnot ${get(`d${j}`)} ${get(`q${j}`)})`)));
-  body.push(lanes((j) => set(`z${j}`, `(i64x2.sub ${get(`z${j}`)} ${get(`q${j}`)})`)));
+  if (count) body.push(lanes((j) => set(`d${j}`, `(v128.andnot ${get(`d${j}`)} ${get(`q${j}`)})`)));
+  if (count) body.push(lanes((j) => set(`z${j}`, `(i64x2.sub ${get(`z${j}`)} ${get(`q${j}`)})`)));
   if (exact) {
     // Terms of one iteration summed as a tree (error ≤ 2^-52 of their sum), then added to one compensated accumulator.
     const tree = (lo, hi) => (hi - lo === 1 ? get(`d${lo}`) : `(f64x2.add ${tree(lo, (lo + hi) / 2)} ${tree((lo + hi) / 2, hi)})`);
@@ -595,27 +604,26 @@ function logSoftmaxFunc(exact) {
  * The WAT text of the module. `shared`: import a shared memory (for worker threads) instead of a private one.
  */
 
-/** Byte indices of i8x16.shuffle picking 32-bit lanes (second operand's lanes are 4-7). */
-const lanes32 = (...l) => l.flatMap((i) => [4 * i, 4 * i + 1, 4 * i + 2, 4 * i + 3]).join(" ");
 
 /**
  * dst (cols × rows) = transpose of src (rows × cols), float32, by 4 × 4 tiles (eight shuffles per tile) with
- * scalar edges. Slices along a non-last axis become rows this way, inside WASM memory.
+ * scalar edges; src rows are `$spitch` floats apart, dst rows `$dpitch` floats apart (so that a strip of columns of a
+ * wider block can be transposed). Slices along a non-last axis become rows this way, inside WASM memory.
  */
 const TRANSPOSE = `
-  (func (export "transpose") (param $src i32) (param $dst i32) (param $rows i32) (param $cols i32)
+  (func (export "transpose") (param $src i32) (param $dst i32) (param $rows i32) (param $cols i32) (param $spitch i32) (param $dpitch i32)
     (local $r i32) (local $c i32) (local $r4 i32) (local $c4 i32) (local $sp i32) (local $dp i32) (local $rs i32) (local $cs i32)
     (local $a v128) (local $b v128) (local $e v128) (local $f v128) (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
     (local.set $r4 (i32.and (local.get $rows) (i32.const -4)))
     (local.set $c4 (i32.and (local.get $cols) (i32.const -4)))
-    (local.set $rs (i32.shl (local.get $cols) (i32.const 2)))
-    (local.set $cs (i32.shl (local.get $rows) (i32.const 2)))
+    (local.set $rs (i32.shl (local.get $spitch) (i32.const 2)))
+    (local.set $cs (i32.shl (local.get $dpitch) (i32.const 2)))
     (block $rdone (loop $rnext
       (br_if $rdone (i32.ge_u (local.get $r) (local.get $r4)))
       (local.set $c (i32.const 0))
       (block $cdone (loop $cnext
         (br_if $cdone (i32.ge_u (local.get $c) (local.get $c4)))
-        (local.set $sp (i32.add (local.get $src) (i32.shl (i32.add (i32.mul (local.get $r) (local.get $cols)) (local.get $c)) (i32.const 2))))
+        (local.set $sp (i32.add (local.get $src) (i32.shl (i32.add (i32.mul (local.get $r) (local.get $spitch)) (local.get $c)) (i32.const 2))))
         (local.set $a (v128.load (local.get $sp)))
         (local.set $b (v128.load (i32.add (local.get $sp) (local.get $rs))))
         (local.set $e (v128.load (i32.add (local.get $sp) (i32.shl (local.get $rs) (i32.const 1)))))
@@ -624,7 +632,7 @@ const TRANSPOSE = `
         (local.set $t1 (i8x16.shuffle ${lanes32(2, 6, 3, 7)} (local.get $a) (local.get $b)))
         (local.set $t2 (i8x16.shuffle ${lanes32(0, 4, 1, 5)} (local.get $e) (local.get $f)))
         (local.set $t3 (i8x16.shuffle ${lanes32(2, 6, 3, 7)} (local.get $e) (local.get $f)))
-        (local.set $dp (i32.add (local.get $dst) (i32.shl (i32.add (i32.mul (local.get $c) (local.get $rows)) (local.get $r)) (i32.const 2))))
+        (local.set $dp (i32.add (local.get $dst) (i32.shl (i32.add (i32.mul (local.get $c) (local.get $dpitch)) (local.get $r)) (i32.const 2))))
         (v128.store (local.get $dp) (i8x16.shuffle ${lanes32(0, 1, 4, 5)} (local.get $t0) (local.get $t2)))
         (v128.store (i32.add (local.get $dp) (local.get $cs)) (i8x16.shuffle ${lanes32(2, 3, 6, 7)} (local.get $t0) (local.get $t2)))
         (v128.store (i32.add (local.get $dp) (i32.shl (local.get $cs) (i32.const 1))) (i8x16.shuffle ${lanes32(0, 1, 4, 5)} (local.get $t1) (local.get $t3)))
@@ -634,8 +642,8 @@ const TRANSPOSE = `
       ;; the columns past the last full tile, for these four rows
       (block $edone (loop $enext
         (br_if $edone (i32.ge_u (local.get $c) (local.get $cols)))
-        (local.set $sp (i32.add (local.get $src) (i32.shl (i32.add (i32.mul (local.get $r) (local.get $cols)) (local.get $c)) (i32.const 2))))
-        (local.set $dp (i32.add (local.get $dst) (i32.shl (i32.add (i32.mul (local.get $c) (local.get $rows)) (local.get $r)) (i32.const 2))))
+        (local.set $sp (i32.add (local.get $src) (i32.shl (i32.add (i32.mul (local.get $r) (local.get $spitch)) (local.get $c)) (i32.const 2))))
+        (local.set $dp (i32.add (local.get $dst) (i32.shl (i32.add (i32.mul (local.get $c) (local.get $dpitch)) (local.get $r)) (i32.const 2))))
         (f32.store (local.get $dp) (f32.load (local.get $sp)))
         (f32.store offset=4 (local.get $dp) (f32.load (i32.add (local.get $sp) (local.get $rs))))
         (f32.store offset=8 (local.get $dp) (f32.load (i32.add (local.get $sp) (i32.shl (local.get $rs) (i32.const 1)))))
@@ -650,8 +658,8 @@ const TRANSPOSE = `
       (local.set $c (i32.const 0))
       (block $cdone (loop $cnext
         (br_if $cdone (i32.ge_u (local.get $c) (local.get $cols)))
-        (f32.store (i32.add (local.get $dst) (i32.shl (i32.add (i32.mul (local.get $c) (local.get $rows)) (local.get $r)) (i32.const 2)))
-                   (f32.load (i32.add (local.get $src) (i32.shl (i32.add (i32.mul (local.get $r) (local.get $cols)) (local.get $c)) (i32.const 2)))))
+        (f32.store (i32.add (local.get $dst) (i32.shl (i32.add (i32.mul (local.get $c) (local.get $dpitch)) (local.get $r)) (i32.const 2)))
+                   (f32.load (i32.add (local.get $src) (i32.shl (i32.add (i32.mul (local.get $r) (local.get $spitch)) (local.get $c)) (i32.const 2)))))
         (local.set $c (i32.add (local.get $c) (i32.const 1)))
         (br $cnext)))
       (local.set $r (i32.add (local.get $r) (i32.const 1)))

@@ -1,5 +1,9 @@
+import type { Decimal } from "decimal.js";
+
 /** A double-double [hi, lo]: hi + lo is the exact value to ~106 bits. */
 export type DD = [number, number];
+/** A Decimal as a double-double [hi, lo]. */
+export function dd(v: Decimal): DD;
 /** A value with the magnitude its error bound is measured against. */
 export interface Scaled {
   value: DD;

@@ -5,7 +5,7 @@
  */
 import { SoftmaxError } from "../errors.js";
 import { NOTHING } from "../kernels/js/stats.js";
-import { wasmAlongAxis } from "../kernels/wasm/hooks.js";
+import { ALL_DONE, wasmAlongAxis } from "../kernels/wasm/hooks.js";
 import { fromFlat, outputBuffer, toFlat, toMask } from "../tensor/convert.js";
 import { forEachSlice, layoutOf, normalizeAxis } from "../tensor/layout.js";
 import type { Mask } from "../tensor/types.js";
@@ -55,6 +55,7 @@ export function alongAxis(fn: string, x: unknown, options: unknown, kernel: Kern
   const scratch = y instanceof Float64Array ? null : scratchOf(layout.n);
   const nothing = policy === "zeros" ? fill : Number.NaN;
   const done = wasmAlongAxis(fn, flat.data, y, layout, mask, t, o.precision);
+  if (done === ALL_DONE) return fromFlat(y, flat.shape, flat.kind);
   forEachSlice(layout, (off, stride, slice) => {
     if (done !== null && done[slice] === 1) return;
     const status = kernel(flat.data, y, off, stride, layout.n, mask, t, nothing, scratch);

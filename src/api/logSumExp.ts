@@ -1,6 +1,6 @@
 import { SoftmaxError } from "../errors.js";
 import { logSumExpKernel, nothingCounted, weightedLogSumExpKernel, weightedSign } from "../kernels/js/logSumExp.js";
-import { wasmLogSumExp } from "../kernels/wasm/hooks.js";
+import { ALL_DONE, wasmLogSumExp } from "../kernels/wasm/hooks.js";
 import { type Flat, fromFlat, outputBuffer, sizeOf, toFlat, toMask } from "../tensor/convert.js";
 import { forEachSlice, layoutOf, normalizeAxis, reducedShape } from "../tensor/layout.js";
 import type { Logits, Mask, Tensor } from "../tensor/types.js";
@@ -149,7 +149,7 @@ export function logSumExp(x: Logits, options?: LogSumExpOptions): LogSumExpResul
   const nothing = policy === "nan" ? Number.NaN : Number.NEGATIVE_INFINITY;
   const done = wasmLogSumExp(flat.data, value, layout, mask, t, weights !== null, o.precision);
   forEachSlice(layout, (off, stride, slice) => {
-    if (done !== null && done[slice] === 1) {
+    if (done !== null && (done === ALL_DONE || done[slice] === 1)) {
       if (sign) sign[slice] = 1;
       return;
     }

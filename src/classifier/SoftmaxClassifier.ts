@@ -333,7 +333,11 @@ export class SoftmaxClassifier<L extends ClassLabel = ClassLabel> {
     }
 
     this.labels = classes as L[];
-    const yi = this.indicesOf(all, "fit", given > 0 ? "options.validationData.y" : "y");
+    // Labels checked in two parts, so that an error names the list and the index it is in.
+    const yi =
+      given > 0
+        ? Int32Array.from([...this.indicesOf(all.slice(0, X0.rows), "fit", "y"), ...this.indicesOf(all.slice(X0.rows), "fit", "options.validationData.y")])
+        : this.indicesOf(all, "fit", "y");
     const { rows, cols: d } = X1;
     const k = classes.length;
 

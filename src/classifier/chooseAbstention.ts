@@ -52,6 +52,10 @@ export interface AbstentionChoice {
  * and a far-away input usually gets a *more* confident answer, not a less confident one.
  * The figures it returns are measured on the data it was chosen on, hence optimistic.
  *
+ * **Accuracy.** No arithmetic beyond counting: the threshold is the (computed)
+ * score of a row, not an interpolation, and coverage / error rate are ratios of
+ * integer counts, each one correctly rounded division (`test/classifier/chooseAbstention.test.ts`).
+ *
  * **Special cases**
  * | situation | result |
  * |---|---|

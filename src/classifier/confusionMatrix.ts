@@ -16,8 +16,17 @@ export interface ConfusionMatrix<L extends string | number = string | number> {
  * confusionMatrix(yTest, model.predict(Xtest), model.classes).counts; // [[15, 0, 0], [0, 14, 1], [0, 0, 15]]
  * ```
  *
- * **Special cases**: a `null` prediction (abstention) is counted in `abstained`;
- * `classes` defaults to the sorted union of the labels seen.
+ * **Method.** One pass over the pairs, looking each label up in a map of the
+ * classes (labels compared with ===, so 1 and "1" are different classes).
+ *
+ * **Accuracy.** Exact: integer counts (below 2^53 rows).
+ *
+ * **Special cases**
+ * | input | output |
+ * |---|---|
+ * | a `null` prediction (abstention) | counted in `abstained` of its true class |
+ * | `classes` not given | the sorted union of the labels seen (actual and predicted) |
+ * | empty lists | `classes` as given (or []), all counts 0 |
  *
  * @throws {SoftmaxError} SHAPE_MISMATCH when the two lists differ in length; INVALID_INPUT for a label not in `classes`.
  */

@@ -1,6 +1,7 @@
 import { checkOptions } from "../api/options.js";
 import { SoftmaxError } from "../errors.js";
 import { integerOption } from "./_internals/checks.js";
+import { maxOfRow } from "./_internals/entropy.js";
 import { sumOf, toClassIndices, toMatrix } from "./_internals/matrix.js";
 
 /** Options of {@link fitTemperature}. */
@@ -29,14 +30,7 @@ function moments(z: Float64Array, rows: number, k: number, y: Int32Array, beta: 
   let scale = 0;
   for (let i = 0; i < rows; i++) {
     const off = i * k;
-    let m = z[off] as number;
-    let a = 0;
-    for (let c = 1; c < k; c++) {
-      if ((z[off + c] as number) > m) {
-        m = z[off + c] as number;
-        a = c;
-      }
-    }
+    const { value: m, index: a } = maxOfRow(z, off, k);
     // s = 1 + r with r = Σ_{c≠a} e^{β(z_c - m)}; p_c = e_c / s.
     let r = 0;
     for (let c = 0; c < k; c++) if (c !== a) r += Math.exp(beta * ((z[off + c] as number) - m));

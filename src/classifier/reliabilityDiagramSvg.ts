@@ -25,7 +25,19 @@ const fmt = (v: number): string => (Math.round(v * 100) / 100).toString();
  * writeFileSync("reliability.svg", reliabilityDiagramSvg(reliabilityBins(p, y), { title: "Iris, test" }));
  * ```
  *
- * Pure string building: no DOM, no Node APIs. Empty bins draw nothing.
+ * **Method.** Pure string building (no DOM, no Node APIs) from the bins of
+ * {@link reliabilityBins}: the unit square mapped linearly onto the plot area.
+ *
+ * **Accuracy.** Coordinates are rounded to 0.01 px; the figures written in the
+ * document are those of `result`, rounded for display (accuracy and confidence
+ * to 3 decimals, ECE and MCE to 4).
+ *
+ * **Special cases**
+ * | input | drawing |
+ * |---|---|
+ * | an empty bin | nothing |
+ * | accuracy = confidence | no gap band |
+ * | a title with markup | escaped, drawn as text |
  *
  * @throws {SoftmaxError} INVALID_INPUT when `result` is not a {@link ReliabilityResult}; INVALID_OPTION for a bad size or title.
  */

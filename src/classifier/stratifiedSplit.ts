@@ -29,6 +29,10 @@ export interface Split {
  * round(n_c · testFraction) go to the test side, clamped so that a class with
  * at least two rows has at least one on each side. Deterministic given the seed.
  *
+ * **Accuracy.** Not numeric: per class, exactly the count above goes to test,
+ * and a seed gives the same split on every engine (integer PCG32 draws,
+ * `test/classifier/stratifiedSplit.test.ts`).
+ *
  * **Special cases**
  * | input | output |
  * |---|---|

@@ -7,12 +7,13 @@ import { SoftmaxError } from "../errors.js";
 import { crossEntropyGrad, crossEntropyLoss, indexCoefficients, softCoefficients } from "../kernels/js/family/crossEntropy.js";
 import { accumulator, add, total } from "../kernels/js/family/sums.js";
 import { HAS_NAN, scan } from "../kernels/js/stats.js";
-import { type Flat, fromFlat, outputBuffer, pathOfFlat, toFlat, toMask } from "../tensor/convert.js";
+import { type Flat, fromFlat, outputBuffer, toFlat, toMask } from "../tensor/convert.js";
 import { forEachSlice, layoutOf, reducedShape } from "../tensor/layout.js";
 import type { Logits, Mask, NestedNumbers } from "../tensor/types.js";
 import {
   axisOf,
   checkOptions,
+  checkProbabilities,
   classWeightsOf,
   ignoreIndexOf,
   indexTargetsOf,
@@ -81,19 +82,7 @@ function prepare(fn: string, logits: unknown, target: unknown, options: unknown)
     if (o.ignoreIndex !== undefined) {
       throw new SoftmaxError({ code: "INVALID_OPTION", fn, arg: "options.ignoreIndex", expected: "no ignoreIndex with probability targets" });
     }
-    for (let i = 0; i < soft.data.length; i++) {
-      const v = soft.data[i] as number;
-      if (v < 0 || v === Number.POSITIVE_INFINITY) {
-        throw new SoftmaxError({
-          code: "INVALID_INPUT",
-          fn,
-          arg: "target",
-          path: pathOfFlat(i, soft.shape),
-          expected: "a probability (finite, ≥ 0)",
-          received: v,
-        });
-      }
-    }
+    checkProbabilities(soft, fn, "target");
   } else {
     indices = indexTargetsOf(target, itemShape, n, ignoreIndex, fn);
   }

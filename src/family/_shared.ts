@@ -33,6 +33,16 @@ export function sameShape(a: readonly number[], b: readonly number[], fn: string
   }
 }
 
+/** Checks that every entry is a probability, finite and ≥ 0 (NaN passes: it propagates as the special-values policy says). */
+export function checkProbabilities(flat: Flat, fn: string, arg: string): void {
+  for (let i = 0; i < flat.data.length; i++) {
+    const v = flat.data[i] as number;
+    if (v < 0 || v === Number.POSITIVE_INFINITY) {
+      throw new SoftmaxError({ code: "INVALID_INPUT", fn, arg, path: pathOfFlat(i, flat.shape), expected: "a probability (finite, ≥ 0)", received: v });
+    }
+  }
+}
+
 /** A finite number option in a range. */
 export function numberOption(v: unknown, fn: string, name: string, fallback: number, ok: (x: number) => boolean, expected: string): number {
   if (v === undefined) return fallback;

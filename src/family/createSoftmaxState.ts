@@ -32,7 +32,13 @@ export interface SoftmaxState {
 function isData(v: unknown): v is SoftmaxStateData {
   if (typeof v !== "object" || v === null) return false;
   const d = v as Record<string, unknown>;
-  return typeof d.max === "number" && typeof d.rHi === "number" && typeof d.rLo === "number" && typeof d.infinities === "number" && typeof d.nan === "boolean";
+  if (typeof d.max !== "number" || typeof d.rHi !== "number" || typeof d.rLo !== "number" || typeof d.infinities !== "number" || typeof d.nan !== "boolean") {
+    return false;
+  }
+  // The invariants of a real state: a count of +∞ entries, r = Σ e^{x−m} − 1 ≥ 0 finite, m = +∞ only when +∞ was seen.
+  if (!Number.isSafeInteger(d.infinities) || d.infinities < 0) return false;
+  if (!(Number.isFinite(d.rHi) && d.rHi >= 0 && Number.isFinite(d.rLo))) return false;
+  return !Number.isNaN(d.max) && (d.max !== Number.POSITIVE_INFINITY || d.infinities > 0);
 }
 
 /**

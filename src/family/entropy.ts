@@ -4,7 +4,7 @@ import { accumulator } from "../kernels/js/family/sums.js";
 import { toFlat, toMask } from "../tensor/convert.js";
 import type { Logits, Mask } from "../tensor/types.js";
 import { gather, perSlice } from "./_perSlice.js";
-import { axisOf, checkOptions, type Reduction, reductionOf } from "./_shared.js";
+import { axisOf, checkOptions, checkProbabilities, type Reduction, reductionOf } from "./_shared.js";
 import type { LossResult } from "./crossEntropy.js";
 
 /** Options of {@link entropy}. */
@@ -52,7 +52,7 @@ export function inputOf(v: unknown, fn: string): "logits" | "probabilities" {
  * | +∞ logits | log(count of +∞) |
  * | probability 0 | contributes 0 |
  *
- * @throws {SoftmaxError} NOT_A_NUMBER, RAGGED, INVALID_INPUT, SHAPE_MISMATCH, INVALID_AXIS, INVALID_OPTION.
+ * @throws {SoftmaxError} NOT_A_NUMBER, RAGGED, INVALID_INPUT (also a probability < 0 or +∞), SHAPE_MISMATCH, INVALID_AXIS, INVALID_OPTION.
  */
 export function entropy(x: Logits, options?: EntropyOptions): LossResult {
   const fn = "entropy";
@@ -60,6 +60,7 @@ export function entropy(x: Logits, options?: EntropyOptions): LossResult {
   const flat = toFlat(x, fn);
   const axis = axisOf(o.axis, flat.shape.length, fn);
   const input = inputOf(o.input, fn);
+  if (input === "probabilities") checkProbabilities(flat, fn, "x");
   const mask = toMask(o.where as Mask | undefined, flat.shape, fn);
   const reduction = reductionOf(o.reduction, fn, "none");
   const n = flat.shape[axis] as number;

@@ -3,7 +3,7 @@ import { accumulator } from "../kernels/js/family/sums.js";
 import { toFlat, toMask } from "../tensor/convert.js";
 import type { Logits, Mask } from "../tensor/types.js";
 import { gather, perSlice } from "./_perSlice.js";
-import { axisOf, checkOptions, type Reduction, reductionOf, sameShape } from "./_shared.js";
+import { axisOf, checkOptions, checkProbabilities, type Reduction, reductionOf, sameShape } from "./_shared.js";
 import type { LossResult } from "./crossEntropy.js";
 import { inputOf } from "./entropy.js";
 
@@ -48,7 +48,7 @@ const KNOWN = ["axis", "input", "where", "reduction"] as const;
  * | Q_k = 0 < P_k | +Infinity |
  * | P all masked / −∞ | 0 |
  *
- * @throws {SoftmaxError} NOT_A_NUMBER, RAGGED, INVALID_INPUT, SHAPE_MISMATCH, INVALID_AXIS, INVALID_OPTION.
+ * @throws {SoftmaxError} NOT_A_NUMBER, RAGGED, INVALID_INPUT (also a probability < 0 or +∞), SHAPE_MISMATCH, INVALID_AXIS, INVALID_OPTION.
  */
 export function klDivergence(p: Logits, q: Logits, options?: KlDivergenceOptions): LossResult {
   const fn = "klDivergence";
@@ -58,6 +58,10 @@ export function klDivergence(p: Logits, q: Logits, options?: KlDivergenceOptions
   sameShape(fp.shape, fq.shape, fn, "q", "p");
   const axis = axisOf(o.axis, fp.shape.length, fn);
   const input = inputOf(o.input, fn);
+  if (input === "probabilities") {
+    checkProbabilities(fp, fn, "p");
+    checkProbabilities(fq, fn, "q");
+  }
   const mask = toMask(o.where as Mask | undefined, fp.shape, fn);
   const reduction = reductionOf(o.reduction, fn, "none");
   const n = fp.shape[axis] as number;

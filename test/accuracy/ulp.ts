@@ -25,6 +25,13 @@ const PRECISION = { float64: 53, float32: 24 } as const;
 const EMIN = { float64: -1022, float32: -126 } as const;
 const EMAX = { float64: 1023, float32: 127 } as const;
 
+/**
+ * The bound of a correctly rounded float32 result computed in float64 and rounded once (the documented float32
+ * behaviour): the float64 value is within 4 float64 ulp = 2^-27 float32 ulp of the exact one, so a double rounding
+ * adds at most that to the 0.5 ulp of a correct rounding. 0.5 + 2^-24 leaves room and fails on any result 1 ulp off.
+ */
+export const CORRECTLY_ROUNDED_32 = 0.5 + 2 ** -24;
+
 /** x · 2^n, in steps that never overflow (exact whenever the result is normal). */
 export function times2(x: number, n: number): number {
   while (n !== 0) {

@@ -352,6 +352,30 @@ describe("SoftmaxClassifier: error paths", () => {
   it("refuses validation data with another number of features", () => {
     expectError(() => new SoftmaxClassifier().fit(X, y, { validationData: { X: [[1, 2, 3]], y: ["a"] } }), "SHAPE_MISMATCH", "options.validationData.X");
   });
+  it("names the list and the index of a label that is not a class, with validation data too", () => {
+    const X4 = [
+      [1, 2],
+      [2, 1],
+      [3, 3],
+      [0, 1],
+    ];
+    const vX = [
+      [1, 2],
+      [1, 1],
+    ];
+    // Was "options.validationData.y[5]": the index in y and validationData.y joined.
+    expectError(
+      () => new SoftmaxClassifier().fit(X4, [0, 1, 0, 1], { epochs: 1, validationData: { X: vX, y: [1, 7] } }),
+      "INVALID_INPUT",
+      "options.validationData.y[1]",
+    );
+    // Was blamed on options.validationData.y: the bad label is in y.
+    expectError(
+      () => new SoftmaxClassifier().fit(X4, [0, 1, 2, 1], { epochs: 1, classes: [0, 1], validationData: { X: vX, y: [1, 0] } }),
+      "INVALID_INPUT",
+      "y[2]",
+    );
+  });
   it("refuses a bad abstain rule", () => {
     expectError(() => m.predict(X, { abstain: {} as never }), "INVALID_OPTION", /exactly one/);
     expectError(() => m.predict(X, { abstain: { minProbability: 0.5, maxEntropy: 1 } as never }), "INVALID_OPTION", /exactly one/);

@@ -1,6 +1,7 @@
 import { Decimal } from "decimal.js";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { exact } from "../../reference/decimal.mjs";
 import { createRandom } from "../../src/family.js";
 import { fitTemperature, SoftmaxError } from "../../src/index.js";
 
@@ -10,8 +11,8 @@ const D = Decimal.clone({ precision: 50 });
 function nllDecimal(z: number[][], y: number[], T: number): number {
   let total = new D(0);
   z.forEach((row, i) => {
-    const s = row.reduce((a, v) => a.plus(new D(v).div(T).exp()), new D(0));
-    total = total.plus(s.ln().minus(new D(row[y[i] as number] as number).div(T)));
+    const s = row.reduce((a, v) => a.plus(exact(v).div(exact(T)).exp()), new D(0));
+    total = total.plus(s.ln().minus(exact(row[y[i] as number] as number).div(exact(T))));
   });
   return total.div(z.length).toNumber();
 }
@@ -81,10 +82,10 @@ describe("fitTemperature", () => {
     let g = new D(0);
     let scale = new D(0);
     z.forEach((row, i) => {
-      const e = row.map((v) => new D(v).div(T).exp());
+      const e = row.map((v) => exact(v).div(exact(T)).exp());
       const s = e.reduce((a, v) => a.plus(v), new D(0));
-      const mean = row.reduce((a, v, c) => a.plus((e[c] as Decimal).div(s).times(v)), new D(0));
-      g = g.plus(mean.minus(row[y[i] as number] as number));
+      const mean = row.reduce((a, v, c) => a.plus((e[c] as Decimal).div(s).times(exact(v))), new D(0));
+      g = g.plus(mean.minus(exact(row[y[i] as number] as number)));
       scale = scale.plus(Math.max(...row.map(Math.abs)));
     });
     expect(g.abs().div(scale).toNumber()).toBeLessThan(1e-13);

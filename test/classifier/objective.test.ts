@@ -7,6 +7,7 @@
  */
 import { Decimal } from "decimal.js";
 import { describe, expect, it } from "vitest";
+import { exact } from "../../reference/decimal.mjs";
 import { objective, type Parameters, scratchFor, zeroParameters } from "../../src/classifier/_internals/objective.js";
 import { createRandom } from "../../src/family.js";
 
@@ -20,7 +21,7 @@ function decimalLoss(w: Decimal[], b: Decimal[], k: number, d: number, x: Float6
     const z: Decimal[] = [];
     for (let c = 0; c < k; c++) {
       let s = b[c] as Decimal;
-      for (let j = 0; j < d; j++) s = s.plus((w[c * d + j] as Decimal).times(x[i * d + j] as number));
+      for (let j = 0; j < d; j++) s = s.plus((w[c * d + j] as Decimal).times(exact(x[i * d + j] as number)));
       z.push(s);
     }
     let sum = new D(0);
@@ -29,7 +30,7 @@ function decimalLoss(w: Decimal[], b: Decimal[], k: number, d: number, x: Float6
   }
   let penalty = new D(0);
   for (const v of w) penalty = penalty.plus(v.times(v));
-  return total.div(rows).plus(penalty.times(l2).div(2));
+  return total.div(rows).plus(penalty.times(exact(l2)).div(2));
 }
 
 function problem(seed: number, rows: number, k: number, d: number, spread: number) {
@@ -49,10 +50,10 @@ function check(p: Parameters, x: Float64Array, y: Int32Array, l2: number, idx: I
   const loss = objective(p, x, y, idx, l2, grad, scratchFor(y.length, k));
   const xs = Float64Array.from(Array.from(rowsUsed).flatMap((i) => Array.from(x.subarray(i * d, (i + 1) * d))));
   const ys = Int32Array.from(rowsUsed, (i) => y[i] as number);
-  const w = Array.from(p.w, (v) => new D(v));
-  const b = Array.from(p.b, (v) => new D(v));
-  const exact = decimalLoss(w, b, k, d, xs, ys, l2);
-  expect(Math.abs(loss - exact.toNumber())).toBeLessThanOrEqual(8 * Number.EPSILON * Math.abs(exact.toNumber()));
+  const w = Array.from(p.w, (v) => exact(v));
+  const b = Array.from(p.b, (v) => exact(v));
+  const want = decimalLoss(w, b, k, d, xs, ys, l2);
+  expect(Math.abs(loss - want.toNumber())).toBeLessThanOrEqual(8 * Number.EPSILON * Math.abs(want.toNumber()));
   const h = new D("1e-20");
   const fd = (arr: Decimal[], i: number): number => {
     const keep = arr[i] as Decimal;

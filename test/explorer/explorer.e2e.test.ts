@@ -6,10 +6,11 @@
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Decimal } from "decimal.js";
+import type { Decimal } from "decimal.js";
 import type { Page } from "playwright-core";
 import { build } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { exact } from "../../reference/decimal.mjs";
 import { logSoftmax, softmax } from "../../src/index.js";
 import * as dispatch from "../../src/kernels/dispatch.js";
 import { chromiumPath, type Launched, launch } from "./browser.js";
@@ -37,10 +38,10 @@ function fixed(v: number, d: number): string {
   return v.toFixed(d);
 }
 
-/** |a − b| in units in the last place of b (b a nonzero double). */
+/** |a − b| in units in the last place of b (b nonzero; a converted exactly, not through its shortest decimal form). */
 function ulps(a: number, b: Decimal): number {
   const ulp = 2 ** (Math.floor(Math.log2(Math.abs(b.toNumber()))) - 52);
-  return new Decimal(a).minus(b).abs().div(ulp).toNumber();
+  return exact(a).minus(b).abs().div(ulp).toNumber();
 }
 
 async function texts(selector: string): Promise<string[]> {
@@ -252,8 +253,8 @@ describe("explorer page (Chromium)", () => {
       if (c.d === "full") {
         // Shortest round-trip text, within the library's 4 ulp of the 60-digit value. (Chromium's Math.exp and
         // Node's can differ by an ulp, so the page and this process may disagree in the last digit.)
-        Decimal.set({ precision: 60 });
-        const e = c.x.map((v) => Decimal.exp(v));
+        // The logits converted exactly (new Decimal(2.44) would be the decimal 2.44, not the double the page used).
+        const e = c.x.map((v) => exact(v).exp());
         const sum = e.reduce((a, b) => a.plus(b));
         shown.forEach((t, i) => {
           expect(Number(t).toString()).toBe(t);

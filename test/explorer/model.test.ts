@@ -5,16 +5,17 @@ import { describe, expect, it } from "vitest";
 import { fmt, parseLogit, parseLogitList, positionOf, temperatureAt } from "../../explorer/format.js";
 import { compute, divideBySum, divideBySumProblem, sigmoidVersusSoftmax } from "../../explorer/model.js";
 import { DIV_BY_SUM_EXAMPLES, PRESETS } from "../../explorer/presets.js";
+import { exact } from "../../reference/decimal.mjs";
 
 Decimal.set({ precision: 60 });
 
 const rows = (x: number[], masked: boolean[] = []) => x.map((logit, i) => ({ logit, label: `c${i}`, masked: masked[i] === true }));
 
-/** Σ e^(x_i/T) over the unmasked i, to 60 digits. */
+/** Σ e^(x_i/T) over the unmasked i, to 60 digits (x_i and T converted exactly, not through their shortest decimal form). */
 function refSum(x: number[], t = 1, masked: boolean[] = []): Decimal {
   let s = new Decimal(0);
   x.forEach((v, i) => {
-    if (!masked[i]) s = s.plus(Decimal.exp(new Decimal(v).div(t)));
+    if (!masked[i]) s = s.plus(exact(v).div(exact(t)).exp());
   });
   return s;
 }
@@ -130,7 +131,7 @@ describe("compute: the walk-through", () => {
             expect(Math.abs(r.steps.sum - sum.toNumber())).toBeLessThanOrEqual(2 ** -1060); // subnormal: absolute
           else expect(Math.abs(r.steps.sum - sum.toNumber()) / sum.toNumber()).toBeLessThan(1e-15 + 8e-16 * lnSum);
           x.forEach((v, i) => {
-            const want = masked[i] ? 0 : Decimal.exp(new Decimal(v).div(t)).div(sum).toNumber();
+            const want = masked[i] ? 0 : exact(v).div(exact(t)).exp().div(sum).toNumber();
             // The page shows at most 17 significant digits; the library's own ulp bounds are tested in test/accuracy/.
             expect(Math.abs((r.p[i] as number) - want)).toBeLessThanOrEqual(Math.abs(want) * 1e-13 + 1e-300);
             if (masked[i]) {
@@ -214,7 +215,13 @@ describe("sigmoidVersusSoftmax", () => {
     expect(c.z[200]).toBe(10);
     expect(c.maxDiff).toBeLessThanOrEqual(2 ** -53);
     for (let i = 0; i < c.z.length; i += 10) {
-      const want = new Decimal(1).div(new Decimal(1).plus(Decimal.exp(new Decimal(-(c.z[i] as number))))).toNumber();
+      const want = new Decimal(1)
+        .div(
+          exact(-(c.z[i] as number))
+            .exp()
+            .plus(1),
+        )
+        .toNumber();
       expect(Math.abs((c.sigma[i] as number) - want)).toBeLessThanOrEqual(want * 2 ** -51);
       expect(Math.abs((c.soft[i] as number) - want)).toBeLessThanOrEqual(want * 2 ** -51);
     }

@@ -102,5 +102,21 @@ describe("createSoftmaxState", () => {
     expect(() => createSoftmaxState().update(["a" as never])).toThrow(SoftmaxError);
     expect(() => createSoftmaxState().merge({} as never)).toThrow(SoftmaxError);
     expect(() => createSoftmaxState({ max: 1 } as never)).toThrow(SoftmaxError);
+    // Data that no state can have is refused, never turned into a wrong logSumExp (these gave -Infinity, NaN, +Infinity).
+    const good = { max: 1, rHi: 0.5, rLo: 0, infinities: 0, nan: false };
+    for (const bad of [
+      { ...good, max: Number.NaN },
+      { ...good, rHi: -5 },
+      { ...good, rHi: Number.NaN },
+      { ...good, rLo: Number.POSITIVE_INFINITY },
+      { ...good, infinities: 1.5 },
+      { ...good, infinities: -1 },
+      { ...good, max: Number.POSITIVE_INFINITY },
+    ]) {
+      expect(() => createSoftmaxState(bad), JSON.stringify(bad)).toThrow(expect.objectContaining({ code: "INVALID_INPUT", arg: "from" }));
+      expect(() => createSoftmaxState().merge(bad), JSON.stringify(bad)).toThrow(expect.objectContaining({ code: "INVALID_INPUT", arg: "other" }));
+    }
+    expect(createSoftmaxState(good).logSumExp()).toBe(1 + Math.log1p(0.5));
+    expect(Object.is(createSoftmaxState({ ...good, max: Number.POSITIVE_INFINITY, infinities: 2 }).logSumExp(), Number.POSITIVE_INFINITY)).toBe(true);
   });
 });

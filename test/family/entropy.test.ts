@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { entropyOfLogits, entropyOfProbabilities } from "../../reference/family/family.mjs";
-import { entropy, klDivergence, SoftmaxError, softmax } from "../../src/index.js";
+import { crossEntropy, entropy, klDivergence, SoftmaxError, softmax } from "../../src/index.js";
 import { fcParams, MaxError, ulps } from "./_helpers.js";
 
 const row = fc.array(fc.double({ min: -100, max: 100, noNaN: true }), { minLength: 1, maxLength: 8 });
@@ -65,5 +65,25 @@ describe("entropy", () => {
     expect(() => entropy([1, 2], { input: "probs" as never })).toThrow(SoftmaxError);
     expect(() => entropy([1, 2], { axis: 1 })).toThrow(/axis/);
     expect(() => klDivergence([1, 2], [1, 2, 3])).toThrow(SoftmaxError);
+  });
+
+  it("refuses probabilities < 0 or +∞ by path (they gave NaN); crossEntropy's probability targets the same", () => {
+    const bad = (arg: string, path: string) => expect.objectContaining({ code: "INVALID_INPUT", arg, path });
+    const probs = { input: "probabilities" } as const;
+    expect(() => entropy([-0.5, 1.5], probs)).toThrow(bad("x", "[0]"));
+    expect(() =>
+      entropy(
+        [
+          [0.5, 0.5],
+          [0, Number.POSITIVE_INFINITY],
+        ],
+        probs,
+      ),
+    ).toThrow(bad("x", "[1][1]"));
+    expect(() => klDivergence([0.5, 0.5], [-0.5, 1.5], probs)).toThrow(bad("q", "[0]"));
+    expect(() => klDivergence([1.5, -0.5], [0.5, 0.5], probs)).toThrow(bad("p", "[1]"));
+    expect(() => crossEntropy([1, 2], [1.5, -0.5])).toThrow(bad("target", "[1]"));
+    // As logits, negative values are fine.
+    expect(entropy([-0.5, -0.5])).toBe(Math.LN2);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { softmax as refSoftmax } from "../../reference/family/family.mjs";
-import { createRandom, gumbelSoftmax, SoftmaxError } from "../../src/index.js";
+import { createRandom, gumbelSoftmax, SoftmaxError, sampleCategorical } from "../../src/index.js";
 import { ALPHA, chiSquare } from "./_helpers.js";
 
 const LOGITS = [0.5, -1, 2, 0, 1.2];
@@ -72,6 +72,10 @@ describe("gumbelSoftmax", () => {
       expect((e as SoftmaxError).path).toBe("[1][:]");
     }
     expect(() => gumbelSoftmax([1, 2], { tau: 0 })).toThrow(/tau/);
+    // A source stuck at 0 (U = 0 is redrawn) is refused instead of looping forever; so is Gumbel top-k sampling with it.
+    const stuck = expect.objectContaining({ code: "INVALID_OPTION", arg: "options.random" });
+    expect(() => gumbelSoftmax([1, 2], { random: () => 0 })).toThrow(stuck);
+    expect(() => sampleCategorical([1, 2, 3], { n: 2, replacement: false, random: () => 0 })).toThrow(stuck);
     expect(() => gumbelSoftmax([1, 2], { hard: 1 as never })).toThrow(/hard/);
   });
 });

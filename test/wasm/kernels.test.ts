@@ -200,6 +200,42 @@ describe("WASM kernels against the JavaScript kernels", () => {
     }
   });
 
+  it("wide non-last axes (strips of columns, padded row pitch, specials inside a strip) match the JS kernel, both modes", () => {
+    // [2, 21, 2112]: inner a multiple of 64 and ≥ 2048 (padded pitch), strips of 1560 + 552 columns.
+    // [3, 30, 1111]: unpadded, strips of 1092 + 19 columns (edges not multiples of 4).
+    for (const shape of [
+      [2, 21, 2112],
+      [3, 30, 1111],
+    ]) {
+      const size = shape.reduce((a, b) => a * b, 1);
+      const x = logits(size, size);
+      const inner = shape[2] as number;
+      x[5 * inner + 1700] = Number.NaN; // slice (0, 1700) of axis 1
+      x[inner + 3] = Number.POSITIVE_INFINITY; // slice (0, 3)
+      x[2 * inner + 7] = Number.NEGATIVE_INFINITY; // an entry of slice (0, 7)
+      const where = { data: Uint8Array.from({ length: size }, (_, i) => (i % 11 === 4 ? 0 : 1)), shape };
+      for (const fn of ["softmax", "logSoftmax", "logSumExp"] as Fn[]) {
+        for (const options of [{ axis: 1 }, { axis: 1, where }]) {
+          const js = run(fn, x, shape, options, "js");
+          for (const mode of MODES) {
+            const wasm = run(fn, x, shape, { ...options, precision: mode }, "wasm");
+            expect(lastBackend()).toBe(`wasm-${mode}`);
+            expect(wasm.length).toBe(js.length);
+            let bad = 0;
+            for (let i = 0; i < js.length; i++) {
+              const a = js[i] as number;
+              const b = wasm[i] as number;
+              if (mode === "exact" || !Number.isFinite(a) || a === 0) {
+                if (!(Object.is(a, b) || (mode === "exact" && ulpError(b, a) <= 1))) bad++;
+              } else if (ulpError(b, a) > 2.5) bad++;
+            }
+            expect(bad, `${fn} ${mode} ${shape.join("×")}`).toBe(0);
+          }
+        }
+      }
+    }
+  });
+
   it("in place: out may be the input itself", () => {
     const x = logits(64 * 30, 3);
     const expected = run("softmax", x, [64, 30], {}, "js");

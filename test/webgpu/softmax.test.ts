@@ -259,6 +259,10 @@ describe.skipIf(!env.device)(title, () => {
     await rejects(softmax({ device, buffer: device.createBuffer({ size: 48, usage: 0x8 }), shape: [3, 4] }), "INVALID_INPUT", "x.buffer");
     await rejects(logSumExp(x, { keepDims: 1 } as never), "INVALID_OPTION", "options.keepDims");
     await rejects(softmax(null as never), "INVALID_INPUT", "x");
+    // uploadTensor used to keep the first 4 of 5 values for shape [2, 2], and to build a tensor too small for its shape.
+    await rejects(uploadTensor(device, [1, 2, 3, 4, 5], [2, 2]), "SHAPE_MISMATCH", "data");
+    await rejects(uploadTensor(device, [1, 2, 3], [2, 2]), "SHAPE_MISMATCH", "data");
+    await rejects(uploadTensor(device, [1, 2], [2, 0.5]), "INVALID_INPUT", "shape");
   });
 
   it("a device error (a destroyed input buffer) rejects with a DEVICE SoftmaxError", async () => {

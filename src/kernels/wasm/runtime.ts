@@ -17,7 +17,7 @@ export interface KernelExports {
   softmax_fast(x: number, y: number, s: number, st: number, rows: number, n: number, noscale: number): number;
   scale_exact(s: number, y: number, n: number, c: number): void;
   scale_fast(x: number, y: number, n: number, c: number): void;
-  transpose(src: number, dst: number, rows: number, cols: number): void;
+  transpose(src: number, dst: number, rows: number, cols: number, srcPitch: number, dstPitch: number): void;
   stats_exact(x: number, st: number, rows: number, n: number): number;
   stats_fast(x: number, st: number, rows: number, n: number): number;
   logsoftmax_exact(x: number, y: number, st: number, rows: number, n: number): void;

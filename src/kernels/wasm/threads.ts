@@ -215,35 +215,61 @@ export function stopThreads(): void {
   dispatchState.threads = 1;
 }
 
-/** Runs task `t` on every thread: `args(i)` gives thread i's [a, b, c, d, rows, n, flag, v]; thread 0 is the caller. */
-function parallel(p: Pool, t: number, exact: boolean, args: (i: number) => number[]): void {
-  for (let i = 1; i < p.active; i++) {
-    const b = i * SLOT;
-    const [a0, b0, c0, d0, rows, n, flag, v] = args(i) as [number, number, number, number, number, number, number, number];
-    p.ctl[b + 1] = t;
-    p.ctl[b + 2] = exact ? 1 : 0;
-    p.ctl[b + 3] = a0;
-    p.ctl[b + 4] = b0;
-    p.ctl[b + 5] = c0;
-    p.ctl[b + 6] = d0;
-    p.ctl[b + 7] = rows;
-    p.ctl[b + 8] = n;
-    p.ctl[b + 9] = flag;
-    p.par[i] = v;
-    Atomics.store(p.ctl, b, 1);
-    Atomics.notify(p.ctl, b);
-  }
-  const [a0, , c0, d0, rows, n, flag, v] = args(0) as [number, number, number, number, number, number, number, number];
+type Args = [number, number, number, number, number, number, number, number];
+
+/** Posts task `t` to worker i (≥ 1) with its [a, b, c, d, rows, n, flag, v]. */
+function post(p: Pool, i: number, t: number, exact: boolean, args: Args): void {
+  const b = i * SLOT;
+  const [a0, b0, c0, d0, rows, n, flag, v] = args;
+  p.ctl[b + 1] = t;
+  p.ctl[b + 2] = exact ? 1 : 0;
+  p.ctl[b + 3] = a0;
+  p.ctl[b + 4] = b0;
+  p.ctl[b + 5] = c0;
+  p.ctl[b + 6] = d0;
+  p.ctl[b + 7] = rows;
+  p.ctl[b + 8] = n;
+  p.ctl[b + 9] = flag;
+  p.par[i] = v;
+  Atomics.store(p.ctl, b, 1);
+  Atomics.notify(p.ctl, b);
+}
+
+/** Runs task `t` on the calling thread (thread 0). */
+function runHere(p: Pool, t: number, exact: boolean, args: Args): void {
+  const [a0, , c0, d0, rows, n, flag, v] = args;
   if (rows > 0 || t === T_SCALE) runTask(p.inst.k, p.inst.f64, t, exact, a0, c0, d0, rows, n, flag, v);
-  for (let i = 1; i < p.active; i++) {
-    const b = i * SLOT;
-    if (p.canBlock) {
-      while (Atomics.load(p.ctl, b) !== 0) Atomics.wait(p.ctl, b, 1);
-    } else {
-      while (Atomics.load(p.ctl, b) !== 0) {
-        // A browser's main thread may not block: spin.
-      }
+}
+
+/** Waits until worker i has finished its task. */
+function wait(p: Pool, i: number): void {
+  const b = i * SLOT;
+  if (p.canBlock) {
+    while (Atomics.load(p.ctl, b) !== 0) Atomics.wait(p.ctl, b, 1);
+  } else {
+    while (Atomics.load(p.ctl, b) !== 0) {
+      // A browser's main thread may not block: spin.
     }
+  }
+}
+
+/**
+ * Runs task `t` on every thread: `args(i)` gives thread i's [a, b, c, d, rows, n, flag, v]; thread 0 is the caller.
+ * `before(i)` runs on the calling thread just before thread i's task starts (copying that thread's input in: the
+ * workers start while the caller still copies), `after(i)` just after it ends (the caller copies its own output out
+ * while the workers finish).
+ */
+function parallel(p: Pool, t: number, exact: boolean, args: (i: number) => Args, before?: (i: number) => void, after?: (i: number) => void): void {
+  for (let i = p.active - 1; i >= 1; i--) {
+    before?.(i);
+    post(p, i, t, exact, args(i));
+  }
+  before?.(0);
+  runHere(p, t, exact, args(0));
+  after?.(0);
+  for (let i = 1; i < p.active; i++) {
+    wait(p, i);
+    after?.(i);
   }
 }
 
@@ -264,19 +290,21 @@ export function runThreaded(op: WasmOp, exact: boolean, x: Float32Array, y: Floa
     const scratch = op === OP_SOFTMAX && exact ? (n * 8 + 15) & ~15 : 0;
     const xb = sb + T * scratch;
     ensureMemory(w, xb + slices * n * 4);
-    copyIn(w, x, layout, 0, slices, xb >> 2, mask);
     const task = op === OP_SOFTMAX ? T_SOFTMAX : op === OP_LOG_SOFTMAX ? T_LOG_SOFTMAX : T_LOG_SUM_EXP;
-    parallel(p, task, exact, (i) => {
-      const r0 = Math.floor((i * slices) / T);
-      const r1 = Math.floor(((i + 1) * slices) / T);
-      return [xb + r0 * n * 4, 0, sb + i * scratch, r0 * 32, r1 - r0, n, 0, 0];
-    });
+    const first = (i: number): number => Math.floor((i * slices) / T);
+    // Each thread's rows are copied in just before it starts and out as soon as it ends, so copies overlap compute.
+    parallel(
+      p,
+      task,
+      exact,
+      (i) => [xb + first(i) * n * 4, 0, sb + i * scratch, first(i) * 32, first(i + 1) - first(i), n, 0, 0],
+      (i) => copyIn(w, x, layout, first(i), first(i + 1) - first(i), (xb >> 2) + first(i) * n, mask),
+      op === OP_LOG_SUM_EXP ? undefined : (i) => copyOut(w, y, layout, first(i), first(i + 1) - first(i), (xb >> 2) + first(i) * n),
+    );
     const f64 = w.f64;
     for (let r = 0; r < slices; r++) done[r] = f64[r * 4 + 3] === 0 ? 1 : 0;
     if (op === OP_LOG_SUM_EXP) {
       for (let r = 0; r < slices; r++) if (done[r] === 1) y[r] = f64[r * 4 + 1] as number;
-    } else {
-      copyOut(w, y, layout, 0, slices, xb >> 2);
     }
     return true;
   }
@@ -286,15 +314,23 @@ export function runThreaded(op: WasmOp, exact: boolean, x: Float32Array, y: Floa
   const sb = (T * 32 + 15) & ~15;
   const xb = sb + (op === OP_SOFTMAX && exact ? n * 8 : 0);
   ensureMemory(w, xb + n * 4);
-  copyIn(w, x, layout, 0, 1, xb >> 2, mask);
   const chunk = (i: number): [number, number, number] => {
     const a = bounds[i] as number;
     return [xb + a * 4, sb + a * 8, (bounds[i + 1] as number) - a];
   };
-  parallel(p, op === OP_SOFTMAX ? T_SOFTMAX : T_STATS, exact, (i) => {
-    const [a, s, len] = chunk(i);
-    return [a, 0, s, i * 32, 1, len, 1, 0];
-  });
+  // Each chunk is copied in just before its thread starts on it (masked rows: all at once, copyIn works on whole rows).
+  if (mask !== null) copyIn(w, x, layout, 0, 1, xb >> 2, mask);
+  const f32 = w.f32;
+  parallel(
+    p,
+    op === OP_SOFTMAX ? T_SOFTMAX : T_STATS,
+    exact,
+    (i) => {
+      const [a, s, len] = chunk(i);
+      return [a, 0, s, i * 32, 1, len, 1, 0];
+    },
+    mask !== null ? undefined : (i) => f32.set(x.subarray(bounds[i] as number, bounds[i + 1] as number), (xb >> 2) + (bounds[i] as number)),
+  );
   const f64 = w.f64;
   let M = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < T; i++) {
@@ -326,23 +362,41 @@ export function runThreaded(op: WasmOp, exact: boolean, x: Float32Array, y: Floa
     y[0] = M + Math.log1p(r);
     return true;
   }
+  // Each thread's chunk is copied out as soon as it is finished.
+  const out = (i: number): void => {
+    const a = bounds[i] as number;
+    y.set(w.f32.subarray((xb >> 2) + a, (xb >> 2) + (bounds[i + 1] as number)), a);
+  };
   if (op === OP_SOFTMAX) {
     const c = (exact ? 1 : 2 ** -64) / (1 + r);
-    parallel(p, T_SCALE, exact, (i) => {
-      const [a, s, len] = chunk(i);
-      return [a, 0, s, 0, 1, len, 0, (scaleOf[i] as number) * c];
-    });
+    parallel(
+      p,
+      T_SCALE,
+      exact,
+      (i) => {
+        const [a, s, len] = chunk(i);
+        return [a, 0, s, 0, 1, len, 0, (scaleOf[i] as number) * c];
+      },
+      undefined,
+      out,
+    );
   } else {
     const L = Math.log1p(r);
     for (let i = 0; i < T; i++) {
       f64[i * 4] = M;
       f64[i * 4 + 1] = L;
     }
-    parallel(p, T_FINISH, exact, (i) => {
-      const [a, , len] = chunk(i);
-      return [a, 0, 0, i * 32, 1, len, 0, 0];
-    });
+    parallel(
+      p,
+      T_FINISH,
+      exact,
+      (i) => {
+        const [a, , len] = chunk(i);
+        return [a, 0, 0, i * 32, 1, len, 0, 0];
+      },
+      undefined,
+      out,
+    );
   }
-  copyOut(w, y, layout, 0, 1, xb >> 2);
   return true;
 }
