@@ -604,7 +604,6 @@ function logSoftmaxFunc(exact) {
  * The WAT text of the module. `shared`: import a shared memory (for worker threads) instead of a private one.
  */
 
-
 /**
  * dst (cols × rows) = transpose of src (rows × cols), float32, by 4 × 4 tiles (eight shuffles per tile) with
  * scalar edges; src rows are `$spitch` floats apart, dst rows `$dpitch` floats apart (so that a strip of columns of a

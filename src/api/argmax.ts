@@ -27,6 +27,10 @@ export interface ArgmaxOptions {
  * Returns a number for 1-D input, nested numbers for nested input, and
  * `{ data: Float64Array, shape }` for tensor-likes (float64 so that NaN can mark a slice with no answer).
  *
+ * **Method.** One pass per slice (`scan` of `src/kernels/js/stats.ts`, through
+ * `argmaxKernel` of `src/kernels/js/argmax.ts`): the first entry strictly larger
+ * than every earlier one wins; a NaN or an empty mask ends in NaN.
+ *
  * **Accuracy:** exact (comparisons only); checked against an independent
  * per-slice reference on random tensors in `test/property/argmax.property.test.ts`.
  *

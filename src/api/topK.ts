@@ -33,6 +33,10 @@ export interface TopKResult {
  * `{ data: Int32Array, shape }` and `{ data, shape }`. Labels are nested
  * `string[]` shaped like the indices (flat, row-major for tensor-likes).
  *
+ * **Method.** Per slice, a stable sort of the positions by value, largest
+ * first, NaN first, ties by index (`topKKernel` of `src/kernels/js/argmax.ts`),
+ * then the first k; values are read back from the input, never recomputed.
+ *
  * **Accuracy:** exact (comparisons only); checked against a selection
  * reference on random rows in `test/property/argmax.property.test.ts`.
  *

@@ -296,7 +296,12 @@ export class SoftmaxClassifier<L extends ClassLabel = ClassLabel> {
       }
       classes = distinct.sort(compareLabels);
     }
-    if (classes.length < 2) throw new SoftmaxError({ code: "INVALID_INPUT", fn, arg: "y", expected: "at least 2 classes", received: classes[0] });
+    if (classes.length < 2) {
+      // Blame what was given: options.classes when it is the short list, else y (whose one label is named).
+      if (o.classes !== undefined)
+        throw new SoftmaxError({ code: "INVALID_OPTION", fn, arg: "options.classes", expected: "at least 2 classes", received: o.classes });
+      throw new SoftmaxError({ code: "INVALID_INPUT", fn, arg: "y", expected: `at least 2 classes (every label is ${JSON.stringify(classes[0])})` });
+    }
     let names: string[] | null = null;
     if (o.featureNames !== undefined) {
       const f = o.featureNames;

@@ -352,6 +352,10 @@ describe("SoftmaxClassifier: error paths", () => {
   it("refuses validation data with another number of features", () => {
     expectError(() => new SoftmaxClassifier().fit(X, y, { validationData: { X: [[1, 2, 3]], y: ["a"] } }), "SHAPE_MISMATCH", "options.validationData.X");
   });
+  it('a class list shorter than 2 is an options.classes error (it blamed y, "received 0")', () => {
+    expectError(() => new SoftmaxClassifier().fit([[1], [2]], [0, 0], { classes: [0] }), "INVALID_OPTION", "options.classes");
+    expectError(() => new SoftmaxClassifier().fit([[1], [2]], [0, 0]), "INVALID_INPUT", /at least 2 classes \(every label is 0\)/);
+  });
   it("names the list and the index of a label that is not a class, with validation data too", () => {
     const X4 = [
       [1, 2],

@@ -24,7 +24,8 @@ export function ulpOf(v: number, f32 = false): number {
 
 /**
  * |y − v| in ulps of `scale` (default: of v itself), v = hi + lo exact to ~106 bits.
- * Non-finite or zero references must be matched exactly (Object.is semantics): 0 or Infinity.
+ * Non-finite references must be matched exactly (Object.is): 0 or Infinity. A zero reference is measured in
+ * ulps of `scale`, or of the least subnormal without one (the sign of a zero is not compared here).
  */
 export function ulps(y: number, v: DD, scale?: number, f32 = false): number {
   const [hi, lo] = v;

@@ -72,6 +72,3 @@ export function ddDiv(hi: number, low: number, t: number): number {
   lo = ql - (s - q);
   return s;
 }
-
-/** Smallest x with exp(x) > 0 in float64 (exp(-745.14) is the least subnormal). Below it exp(x) = 0. */
-export const EXP_UNDERFLOW = -745.1332191019412;

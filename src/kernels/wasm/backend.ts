@@ -9,8 +9,8 @@
  * {@link WASM_MIN_ELEMENTS} elements. Anything else runs the JavaScript
  * kernels (`src/kernels/js`), which are also the reference and the fallback for
  * special rows (NaN, +Infinity, nothing counted) inside a WASM call.
- * Worker threads join only when enabled with `setThreads` and the input has at
- * least {@link THREAD_MIN_ELEMENTS} elements.
+ * Worker threads join only when enabled with `setThreads`, the call is along
+ * the last axis and the input has at least {@link THREAD_MIN_ELEMENTS} elements.
  */
 import { SoftmaxError } from "../../errors.js";
 
@@ -19,7 +19,7 @@ export type Backend = "auto" | "js" | "wasm";
 /** Float32 results: `"exact"` correctly rounded, `"fast"` within 2.5 ulp (WASM only; the JavaScript kernels are always exact). */
 export type Precision = "exact" | "fast";
 
-/** The default precision: exact mode costs 1.8-2.1× fast mode in `npm run bench` and gives the JS kernel's bits (docs/readme/performance.md). */
+/** The default precision: exact mode costs 1.7-2.1× fast mode in `npm run bench` and gives the JS kernel's bits (docs/readme/performance.md). */
 export const DEFAULT_PRECISION: Precision = "exact";
 /** Inputs smaller than this run in JavaScript under "auto" (the WASM call's fixed cost is not repaid). */
 export const WASM_MIN_ELEMENTS = 64;
