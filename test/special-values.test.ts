@@ -1,7 +1,7 @@
 /**
  * The special-values policy, one test per row and function, special values
  * compared with Object.is (so -0 ≠ +0 and NaN = NaN). The table these tests
- * enforce is in docs/readme/accuracy.md.
+ * enforce is in the README, "Accuracy and special values".
  */
 import { describe, expect, it } from "vitest";
 import { argmax, logSigmoid, logSoftmax, logSumExp, SoftmaxError, sigmoid, softmax, topK } from "../src/index.js";

@@ -23,7 +23,7 @@ export interface AlongAxisOptions {
   out?: Float32Array | Float64Array;
   /** What a slice that is entirely -Infinity or masked gives: "zeros" (default: probabilities 0, log-probabilities -Infinity), "nan", or "error" (throws FULLY_MASKED). */
   onFullyMasked?: "zeros" | "nan" | "error";
-  /** Float32 results of the WASM kernels: "exact" (default, correctly rounded) or "fast" (within 2.5 ulp). See docs/readme/performance.md. */
+  /** Float32 results of the WASM kernels: "exact" (default, correctly rounded) or "fast" (within 2.5 ulp). See the README, "Performance". */
   precision?: "exact" | "fast";
 }
 

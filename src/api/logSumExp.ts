@@ -24,7 +24,7 @@ export interface LogSumExpOptions {
   out?: Float32Array | Float64Array;
   /** What a slice with nothing counted gives: "zeros" (default: -Infinity, the log of an empty sum), "nan" or "error". */
   onFullyMasked?: "zeros" | "nan" | "error";
-  /** Float32 results of the WASM kernels: "exact" (default, correctly rounded) or "fast" (within 2.5 ulp). See docs/readme/performance.md. */
+  /** Float32 results of the WASM kernels: "exact" (default, correctly rounded) or "fast" (within 2.5 ulp). See the README, "Performance". */
   precision?: "exact" | "fast";
 }
 

@@ -65,7 +65,7 @@ export function indicesResult(data: Int32Array, shape: number[], kind: ReturnTyp
  * one uniform (a class of probability below about 2^-53 · n may be drawn with
  * the wrong, tiny, frequency). Chi-square goodness-of-fit tests at
  * significance 0.001 with pinned seeds (`test/family/sampleCategorical.test.ts`)
- * check each mode (report in docs/readme/family.md).
+ * check each mode (report in the README, "Losses, gradients, sampling").
  *
  * **Special cases** (per slice):
  * | input | result |

@@ -131,7 +131,7 @@ export class Tally {
   }
 }
 
-/** Prints the measured table (quoted in docs/readme/accuracy.md). */
+/** Prints the measured table (quoted in the README, "Accuracy and special values"). */
 export function report(title: string, tallies: readonly Tally[]): void {
   const lines = tallies.map(
     (t) =>

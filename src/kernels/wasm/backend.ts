@@ -19,7 +19,7 @@ export type Backend = "auto" | "js" | "wasm";
 /** Float32 results: `"exact"` correctly rounded, `"fast"` within 2.5 ulp (WASM only; the JavaScript kernels are always exact). */
 export type Precision = "exact" | "fast";
 
-/** The default precision: exact mode costs 1.7-2.1× fast mode in `npm run bench` and gives the JS kernel's bits (docs/readme/performance.md). */
+/** The default precision: exact mode costs 1.7-2.1× fast mode in `npm run bench` and gives the JS kernel's bits (the README, "Performance"). */
 export const DEFAULT_PRECISION: Precision = "exact";
 /** Inputs smaller than this run in JavaScript under "auto" (the WASM call's fixed cost is not repaid). */
 export const WASM_MIN_ELEMENTS = 64;
