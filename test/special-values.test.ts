@@ -4,7 +4,8 @@
  * enforce is in the README, "Accuracy and special values".
  */
 import { describe, expect, it } from "vitest";
-import { argmax, logSigmoid, logSoftmax, logSumExp, SoftmaxError, sigmoid, softmax, topK } from "../src/index.js";
+import { argmax, logSigmoid, logSoftmax, logSumExp, sigmoid, softmax, topK } from "../src/index.js";
+import { caught } from "./caught.js";
 
 const I = Number.POSITIVE_INFINITY;
 const NaN_ = Number.NaN;
@@ -17,17 +18,6 @@ function expectSame(got: ArrayLike<number> | number, want: readonly number[] | n
   g.forEach((v, i) => {
     expect(Object.is(v, w[i]), `[${i}]: got ${Object.is(v, -0) ? "-0" : v}, want ${Object.is(w[i], -0) ? "-0" : w[i]}`).toBe(true);
   });
-}
-
-/** Calls fn and returns the SoftmaxError it throws (fails if it does not throw one). */
-function caught(fn: () => unknown): SoftmaxError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(SoftmaxError);
-    return e as SoftmaxError;
-  }
-  throw new Error("expected a SoftmaxError");
 }
 
 describe("softmax special values", () => {

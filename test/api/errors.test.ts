@@ -3,19 +3,8 @@
  * fields (code, fn, arg, received, path) and its message.
  */
 import { describe, expect, it } from "vitest";
-import { argmax, logSigmoid, logSoftmax, logSumExp, SoftmaxError, sigmoid, softmax, topK } from "../../src/index.js";
-
-function caught(fn: () => unknown): SoftmaxError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(SoftmaxError);
-    expect(e).toBeInstanceOf(Error);
-    expect((e as Error).name).toBe("SoftmaxError");
-    return e as SoftmaxError;
-  }
-  throw new Error("expected a SoftmaxError");
-}
+import { argmax, logSigmoid, logSoftmax, logSumExp, sigmoid, softmax, topK } from "../../src/index.js";
+import { caught } from "../caught.js";
 
 describe("error codes and fields", () => {
   it("NOT_A_NUMBER: x[3][1] is not a number, with the path and the value", () => {

@@ -1,17 +1,7 @@
 /** Input conversion (src/tensor/convert.ts): every accepted kind to flat data and back, and its validation. */
 import { describe, expect, it } from "vitest";
-import { SoftmaxError } from "../../src/errors.js";
 import { fromFlat, outputBuffer, pathOfFlat, sizeOf, toFlat, toMask, unflatten } from "../../src/tensor/convert.js";
-
-function caught(fn: () => unknown): SoftmaxError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(SoftmaxError);
-    return e as SoftmaxError;
-  }
-  throw new Error("expected a SoftmaxError");
-}
+import { caught } from "../caught.js";
 
 describe("toFlat", () => {
   it("number[] → Float64Array, shape [n], kind nested", () => {
