@@ -18,6 +18,8 @@
  * - scale_M(s, y, n, c): y = e·c over one row (worker threads scale the chunks of a long row).
  * - transpose(src, dst, rows, cols, spitch, dpitch): float32 4 × 4 SIMD tiles; slices along a non-last axis
  *   become rows this way (a cache-sized strip of columns at a time).
+ * - softmax_cols_fast(x, rows, cols, pitch, st, a) → special slices: fast softmax across short slices of a non-last
+ *   axis (the columns of a strip, four per vector), in place, without transposing.
  * A row is special (flag 1) when its maximum is NaN, +Infinity or -Infinity: the caller redoes it in JS.
  */
 
@@ -321,8 +323,9 @@ function pass2Fast(store) {
     L4((j) =>
       set(`lf${j}`, `(f32x4.add (f32x4.sub ${get(`xf${j}`)} (f32x4.sub ${get(`df${j}`)} ${get(`tf${j}`)})) (f32x4.sub ${get("NMF")} ${get(`tf${j}`)}))`),
     ),
-    // dl is NaN where d = x - m is -Infinity (x = -Infinity, or a difference beyond the float32 range): zero it.
-    L4((j) => set(`lf${j}`, `(v128.and ${get(`lf${j}`)} (f32x4.eq ${get(`lf${j}`)} ${get(`lf${j}`)}))`)),
+    // dl is zeroed where d = x - m is clamped below: it may be huge there (x = 7.9e6, m = 1.4e14 made e·2^64 overflow
+    // and the row NaN), or NaN (d = -Infinity: x = -Infinity, or a difference beyond the float32 range).
+    L4((j) => set(`lf${j}`, `(v128.and ${get(`lf${j}`)} (f32x4.gt ${get(`df${j}`)} ${splatF(CLAMP_F)}))`)),
     L4((j) => set(`df${j}`, `(f32x4.pmax ${get(`df${j}`)} ${splatF(CLAMP_F)})`)),
     L4((j) => set(`tf${j}`, `(f32x4.add (f32x4.mul ${get(`df${j}`)} ${splatF(INV_LN2_F)}) ${splatF(SHIFT_F)})`)),
     L4((j) => set(`kf${j}`, `(f32x4.sub ${get(`tf${j}`)} ${splatF(SHIFT_F)})`)),
@@ -664,6 +667,116 @@ const TRANSPOSE = `
       (local.set $r (i32.add (local.get $r) (i32.const 1)))
       (br $rnext))))`;
 
+/**
+ * softmax_cols_fast(x, rows, cols, pitch, st, a): fast softmax across slices (a non-last axis, no transpose). The
+ * slices are the columns [0, cols) (cols a multiple of 4) of a strip whose rows are $pitch bytes apart, so one f32x4
+ * load takes element k of four slices: lanes hold different slices. Each pass sweeps the strip row by row (contiguous,
+ * so prefetched), with the per-slice accumulators in memory at $a (maxima and NaN masks: 8·cols bytes; float64 sums,
+ * then scale factors: 8·cols bytes). The passes are those of the row kernel: maximum; e·2^64 in float32 lanes with the
+ * exact difference, stored in place, summed in float64; y = e·(2^-64/S) in float64, rounded once. Writes m, r, 0,
+ * flag per slice to $st (as the row kernels do) and returns the number of special slices (maximum NaN or ±Infinity),
+ * whose outputs are garbage for the JavaScript kernel to redo.
+ */
+function colsFastFunc() {
+  const c = MINIMAX6;
+  const sweep = (body) => `
+    (local.set $r (local.get $x))
+    (local.set $end (i32.add (local.get $x) (i32.mul (local.get $rows) (local.get $pitch))))
+    (block $rdone (loop $rnext
+      (br_if $rdone (i32.ge_u (local.get $r) (local.get $end)))
+      (local.set $p (local.get $r))
+      (local.set $q (local.get $a))
+      (local.set $cend (i32.add (local.get $r) (local.get $cb)))
+      (block $cdone (loop $cnext
+        (br_if $cdone (i32.ge_u (local.get $p) (local.get $cend)))
+        ${body}
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (local.set $q (i32.add (local.get $q) (i32.const 16)))
+        (br $cnext)))
+      (local.set $r (i32.add (local.get $r) (local.get $pitch)))
+      (br $rnext)))`;
+  const exp = [
+    set("xf0", "(v128.load (local.get $p))"),
+    set("MF", "(v128.load (local.get $q))"),
+    set("df0", `(f32x4.sub ${get("xf0")} ${get("MF")})`),
+    set("tf0", `(f32x4.sub ${get("df0")} ${get("xf0")})`),
+    set("lf0", `(f32x4.add (f32x4.sub ${get("xf0")} (f32x4.sub ${get("df0")} ${get("tf0")})) (f32x4.sub (f32x4.neg ${get("MF")}) ${get("tf0")}))`),
+    // dl is zeroed where d is clamped (below -132.5 it may be huge: e·2^64 must stay 0) or -Infinity (dl NaN).
+    set("lf0", `(v128.and ${get("lf0")} (f32x4.gt ${get("df0")} ${splatF(CLAMP_F)}))`),
+    set("df0", `(f32x4.pmax ${get("df0")} ${splatF(CLAMP_F)})`),
+    set("tf0", `(f32x4.add (f32x4.mul ${get("df0")} ${splatF(INV_LN2_F)}) ${splatF(SHIFT_F)})`),
+    set("kf0", `(f32x4.sub ${get("tf0")} ${splatF(SHIFT_F)})`),
+    set("df0", `(f32x4.sub ${get("df0")} (f32x4.mul ${get("kf0")} ${splatF(LN2_HI_F)}))`),
+    set("df0", `(f32x4.add ${get("df0")} (f32x4.sub ${get("lf0")} (f32x4.mul ${get("kf0")} ${splatF(LN2_LO_F)})))`),
+    set("kf0", `(f32x4.add (f32x4.mul ${get("df0")} ${splatF(c[6])}) ${splatF(c[5])})`),
+  ];
+  for (let i = 4; i >= 0; i--) exp.push(set("kf0", `(f32x4.add (f32x4.mul ${get("kf0")} ${get("df0")}) ${splatF(c[i])})`));
+  exp.push(set("kf0", `(f32x4.mul ${get("kf0")} (i32x4.shl ${get("tf0")} (i32.const 23)))`));
+  exp.push("(v128.store (local.get $p) (local.get $kf0))");
+  exp.push(`(local.set $w (i32.add (local.get $s) (i32.shl (i32.sub (local.get $q) (local.get $a)) (i32.const 1))))`);
+  exp.push(`(v128.store (local.get $w) (f64x2.add (v128.load (local.get $w)) (f64x2.promote_low_f32x4 ${get("kf0")})))`);
+  exp.push(
+    `(v128.store offset=16 (local.get $w) (f64x2.add (v128.load offset=16 (local.get $w)) (f64x2.promote_low_f32x4 (i8x16.shuffle ${HIGH} ${get("kf0")} ${get("kf0")}))))`,
+  );
+  const scale = `
+        (local.set $xf0 (v128.load (local.get $p)))
+        (local.set $w (i32.add (local.get $s) (i32.shl (i32.sub (local.get $q) (local.get $a)) (i32.const 1))))
+        (v128.store (local.get $p) (i8x16.shuffle ${LOWS} (f32x4.demote_f64x2_zero (f64x2.mul (f64x2.promote_low_f32x4 ${get("xf0")}) (v128.load (local.get $w))))
+          (f32x4.demote_f64x2_zero (f64x2.mul (f64x2.promote_low_f32x4 (i8x16.shuffle ${HIGH} ${get("xf0")} ${get("xf0")})) (v128.load offset=16 (local.get $w))))))`;
+  return `
+  (func (export "softmax_cols_fast") (param $x i32) (param $rows i32) (param $cols i32) (param $pitch i32) (param $st i32) (param $a i32) (result i32)
+    (local $r i32) (local $p i32) (local $q i32) (local $w i32) (local $s i32) (local $end i32) (local $cend i32) (local $cb i32) (local $j i32)
+    (local $m f64) (local $f i32) (local $specials i32)
+    (local $MF v128) (local $xf0 v128) (local $df0 v128) (local $tf0 v128) (local $lf0 v128) (local $kf0 v128) @@DECL@@
+    @@INIT@@
+    (local.set $cb (i32.shl (local.get $cols) (i32.const 2)))
+    (local.set $s (i32.add (local.get $a) (i32.shl (local.get $cb) (i32.const 1))))
+    ;; accumulators: maxima -Infinity, NaN masks 0, sums 0
+    (local.set $j (i32.const 0))
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $j) (local.get $cb)))
+      (v128.store (i32.add (local.get $a) (local.get $j)) (v128.const f32x4 -inf -inf -inf -inf))
+      (v128.store (i32.add (i32.add (local.get $a) (local.get $cb)) (local.get $j)) (v128.const i64x2 0 0))
+      (v128.store (i32.add (local.get $s) (i32.shl (local.get $j) (i32.const 1))) (v128.const i64x2 0 0))
+      (v128.store offset=16 (i32.add (local.get $s) (i32.shl (local.get $j) (i32.const 1))) (v128.const i64x2 0 0))
+      (local.set $j (i32.add (local.get $j) (i32.const 16)))
+      (br $next)))
+    ;; pass 1: maxima (NaNs tracked apart)
+    ${sweep(`
+        (local.set $xf0 (v128.load (local.get $p)))
+        (v128.store (local.get $q) (f32x4.pmax (v128.load (local.get $q)) (local.get $xf0)))
+        (local.set $w (i32.add (local.get $q) (local.get $cb)))
+        (v128.store (local.get $w) (v128.or (v128.load (local.get $w)) (f32x4.ne (local.get $xf0) (local.get $xf0))))`)}
+    (local.set $j (i32.const 0))
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $j) (local.get $cb)))
+      (local.set $w (i32.add (local.get $a) (local.get $j)))
+      (v128.store (local.get $w) (v128.bitselect (v128.const f32x4 nan nan nan nan) (v128.load (local.get $w)) (v128.load (i32.add (local.get $w) (local.get $cb)))))
+      (local.set $j (i32.add (local.get $j) (i32.const 16)))
+      (br $next)))
+    ;; pass 2: e·2^64 in place, sums in float64
+    ${sweep(exp.join("\n        "))}
+    ;; per slice: statistics, flag, scale factor 2^-64/S (in place of the sum)
+    (local.set $j (i32.const 0))
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $j) (local.get $cols)))
+      (local.set $m (f64.promote_f32 (f32.load (i32.add (local.get $a) (i32.shl (local.get $j) (i32.const 2))))))
+      (local.set $w (i32.add (local.get $s) (i32.shl (local.get $j) (i32.const 3))))
+      (f64.store (local.get $st) (local.get $m))
+      (f64.store offset=8 (local.get $st) (f64.sub (f64.mul (f64.load (local.get $w)) (f64.const ${1 / 2 ** 64})) (f64.const 1)))
+      (f64.store offset=16 (local.get $st) (f64.const 0))
+      (local.set $f (i32.or (f64.ne (local.get $m) (local.get $m)) (f64.eq (f64.abs (local.get $m)) (f64.const inf))))
+      (f64.store offset=24 (local.get $st) (f64.convert_i32_u (local.get $f)))
+      (local.set $specials (i32.add (local.get $specials) (local.get $f)))
+      (f64.store (local.get $w) (f64.div (f64.const ${1 / 2 ** 64}) (f64.mul (f64.load (local.get $w)) (f64.const ${1 / 2 ** 64}))))
+      (local.set $st (i32.add (local.get $st) (i32.const 32)))
+      (local.set $j (i32.add (local.get $j) (i32.const 1)))
+      (br $next)))
+    ;; pass 3: y = e·c in float64, rounded once
+    ${sweep(scale)}
+    (local.get $specials))`;
+}
+
 function withConstants(text) {
   const { decl, init } = constantLocals();
   return text.replace("@@DECL@@", decl).replace("@@INIT@@", init);
@@ -686,6 +799,7 @@ export function generateWat(shared = false) {
   ${withConstants(logSoftmaxFunc(false))}
   ${withConstants(scaleFunc(true))}
   ${withConstants(scaleFunc(false))}
+  ${withConstants(colsFastFunc())}
 )
 `;
 }

@@ -22,6 +22,7 @@ export interface KernelExports {
   stats_fast(x: number, st: number, rows: number, n: number): number;
   logsoftmax_exact(x: number, y: number, st: number, rows: number, n: number): void;
   logsoftmax_fast(x: number, y: number, st: number, rows: number, n: number): void;
+  softmax_cols_fast(x: number, rows: number, cols: number, pitch: number, st: number, a: number): number;
 }
 
 /** A loaded instance with views on its memory (refreshed after growth). */

@@ -1,0 +1,186 @@
+/**
+ * Fast softmax across short slices of a non-last axis (4 ≤ n < 32, inner a multiple of 4): the WASM kernel whose SIMD
+ * lanes hold four slices at once (`softmax_cols_fast`, no transpose). Checked against 40-digit decimal.js (≤ 2.5 ulp),
+ * against the JavaScript kernel (special values bit for bit), with masks and fully masked slices.
+ */
+import fc from "fast-check";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { lastBackend, setBackend, softmax, wasmSupported } from "../../src/index.js";
+import { referenceRow, ulpError } from "./reference.js";
+
+/** Seeded logits of a given scale (Mulberry32 + Box–Muller). */
+function logits(size: number, seed: number, scale = 4): Float32Array {
+  let a = seed >>> 0;
+  const rand = (): number => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const x = new Float32Array(size);
+  for (let i = 0; i < size; i++) x[i] = scale * Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
+  return x;
+}
+
+function run(x: Float32Array, shape: number[], options: Record<string, unknown>, backend: "js" | "wasm"): Float32Array {
+  setBackend(backend);
+  return (softmax({ data: x, shape }, options) as { data: Float32Array }).data;
+}
+
+/** Flat indices of every slice along axis 1 of [outer, n, inner]. */
+function slices(shape: number[]): number[][] {
+  const [outer, n, inner] = shape as [number, number, number];
+  const out: number[][] = [];
+  for (let o = 0; o < outer; o++) for (let j = 0; j < inner; j++) out.push(Array.from({ length: n }, (_, k) => o * n * inner + k * inner + j));
+  return out;
+}
+
+/** Fast mode against the JS kernel: special and zero outputs identical (or a flushed tiny value), others ≤ limit ulp. */
+function badFast(js: Float32Array, fast: Float32Array, limit: number): number {
+  let bad = 0;
+  for (let i = 0; i < js.length; i++) {
+    const a = js[i] as number;
+    const b = fast[i] as number;
+    if (!Number.isFinite(a) || a === 0) {
+      if (!(Object.is(a, b) || (a === 0 && Math.abs(b) <= 2 ** -148))) bad++;
+    } else if (ulpError(b, a) > limit) bad++;
+  }
+  return bad;
+}
+
+beforeAll(() => {
+  expect(wasmSupported()).toBe(true);
+});
+afterEach(() => setBackend("auto"));
+
+describe("fast softmax across short slices of a non-last axis", () => {
+  // [3, 13, 20]: n under 16; [4, 4, 36]: the shortest routed slices; [2, 31, 100]: the longest;
+  // [2, 24, 2112]: a padded row pitch and strips of 1364 + 748 columns; [1, 16, 12]: inner a multiple of 4, not 16.
+  const SHAPES = [
+    [3, 13, 20],
+    [4, 4, 36],
+    [2, 31, 100],
+    [2, 24, 2112],
+    [1, 16, 12],
+  ];
+
+  it("within 2.5 ulp of 40-digit decimal.js, scales 0.01, 4 and 40", () => {
+    for (const shape of SHAPES) {
+      for (const scale of [0.01, 4, 40]) {
+        const size = shape.reduce((a, b) => a * b, 1);
+        const x = logits(size, size + scale, scale);
+        const y = run(x, shape, { axis: 1, precision: "fast" }, "wasm");
+        expect(lastBackend()).toBe("wasm-fast");
+        let worst = 0;
+        // every slice of the small shapes, every 7th of the wide one (decimal.js is slow)
+        const all = slices(shape);
+        for (let s = 0; s < all.length; s += all.length > 1000 ? 7 : 1) {
+          const idx = all[s] as number[];
+          const ref = referenceRow(idx.map((i) => x[i] as number)).softmax;
+          idx.forEach((i, k) => {
+            const r = ref[k] as number;
+            worst = Math.max(worst, r === 0 ? Math.abs(y[i] as number) / 2 ** -149 : ulpError(y[i] as number, r));
+          });
+        }
+        expect(worst, `${shape.join("×")} scale ${scale}`).toBeLessThanOrEqual(2.5);
+      }
+    }
+  });
+
+  it("special slices (NaN, +Infinity, all -Infinity, -Infinity entries, -0, huge) match the JS kernel", () => {
+    const shape = [2, 8, 12];
+    const [, n, inner] = shape as [number, number, number];
+    const x = logits(2 * n * inner, 11);
+    const at = (o: number, k: number, j: number): number => o * n * inner + k * inner + j;
+    x[at(0, 3, 0)] = Number.NaN;
+    x[at(0, 1, 1)] = Number.POSITIVE_INFINITY;
+    x[at(0, 6, 1)] = Number.POSITIVE_INFINITY;
+    for (let k = 0; k < n; k++) x[at(0, k, 2)] = Number.NEGATIVE_INFINITY;
+    for (let k = 0; k < n; k += 2) x[at(0, k, 3)] = Number.NEGATIVE_INFINITY;
+    for (let k = 0; k < n; k++) x[at(1, k, 4)] = k % 2 === 0 ? -0 : 0;
+    for (let k = 0; k < n; k++) x[at(1, k, 5)] = 3e38 - k * 1e37;
+    for (let k = 0; k < n; k++) x[at(1, k, 6)] = k === 0 ? Number.NaN : Number.NEGATIVE_INFINITY;
+    for (let k = 0; k < n; k++) x[at(1, k, 7)] = -1e-30 * k;
+    for (const onFullyMasked of ["zeros", "nan"]) {
+      const js = run(x, shape, { axis: 1, onFullyMasked }, "js");
+      const fast = run(x, shape, { axis: 1, onFullyMasked, precision: "fast" }, "wasm");
+      expect(lastBackend()).toBe("wasm-fast");
+      expect(badFast(js, fast, 2.5), onFullyMasked).toBe(0);
+      for (const j of [0, 1, 2]) for (let k = 0; k < n; k++) expect(Object.is(fast[at(0, k, j)], js[at(0, k, j)])).toBe(true);
+    }
+  });
+
+  it("masks: masked entries give 0 and do not count; fully masked slices follow onFullyMasked", () => {
+    const shape = [3, 10, 24];
+    const size = 3 * 10 * 24;
+    const x = logits(size, 5);
+    // slice (1, 5) fully masked, others masked at about one entry in five
+    const data = Uint8Array.from({ length: size }, (_, i) => {
+      const o = Math.floor(i / 240);
+      const j = i % 24;
+      return o === 1 && j === 5 ? 0 : (i * 7 + o) % 5 !== 0 ? 1 : 0;
+    });
+    const where = { data, shape };
+    for (const onFullyMasked of ["zeros", "nan"]) {
+      const js = run(x, shape, { axis: 1, where, onFullyMasked }, "js");
+      const fast = run(x, shape, { axis: 1, where, onFullyMasked, precision: "fast" }, "wasm");
+      expect(lastBackend()).toBe("wasm-fast");
+      expect(badFast(js, fast, 2.5), onFullyMasked).toBe(0);
+      for (let i = 0; i < size; i++) if (data[i] === 0) expect(Object.is(fast[i], js[i])).toBe(true);
+    }
+    expect(() => run(x, shape, { axis: 1, where, onFullyMasked: "error", precision: "fast" }, "wasm")).toThrow(
+      expect.objectContaining({ code: "FULLY_MASKED" }),
+    );
+  });
+
+  it("huge differences (x = 7.9e6, m = 1.4e14: the float32 difference's error is huge) give 0, not NaN, across slices and along rows", () => {
+    // Regression: the error term of a clamped difference was added to the exp argument (e·2^64 overflowed, the slice NaN).
+    for (const [shape, axis] of [
+      [[1, 4, 4], 1],
+      [[1, 32], 1],
+    ] as [number[], number][]) {
+      const x = new Float32Array(shape.reduce((a, b) => a * b, 1));
+      x[0] = 7914649.5;
+      x[4] = 140737505132544;
+      const js = run(x, shape, { axis }, "js");
+      for (const precision of ["fast", "exact"]) {
+        const wasm = run(x, shape, { axis, precision }, "wasm");
+        expect(lastBackend()).toBe(`wasm-${precision}`);
+        for (let i = 0; i < js.length; i++) expect(Object.is(wasm[i], js[i]), `${shape.join("×")} ${precision} [${i}]`).toBe(true);
+      }
+    }
+  });
+
+  it("exact mode on the same shapes still gives the JS kernel's bits", () => {
+    for (const shape of SHAPES) {
+      const size = shape.reduce((a, b) => a * b, 1);
+      const x = logits(size, size);
+      const js = run(x, shape, { axis: 1 }, "js");
+      const exact = run(x, shape, { axis: 1, precision: "exact" }, "wasm");
+      expect(lastBackend()).toBe("wasm-exact");
+      let diff = 0;
+      for (let i = 0; i < size; i++) if (!Object.is(js[i], exact[i])) diff++;
+      expect(diff, shape.join("×")).toBe(0);
+    }
+  });
+
+  it("property: any float32 slices (NaN, ±Infinity, -0, subnormals included), 4 ≤ n < 32, match the JS kernel within 2.5 ulp", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 4, max: 31 }),
+        fc.integer({ min: 1, max: 5 }),
+        fc.integer({ min: 1, max: 2 }),
+        fc.float32Array({ minLength: 31 * 20 * 2, maxLength: 31 * 20 * 2 }),
+        (n, quads, outer, pool) => {
+          const shape = [outer, n, quads * 4];
+          const x = pool.subarray(0, outer * n * quads * 4);
+          const js = run(x, shape, { axis: 1 }, "js");
+          const fast = run(x, shape, { axis: 1, precision: "fast" }, "wasm");
+          return lastBackend() === "wasm-fast" && badFast(js, fast, 2.5) === 0;
+        },
+      ),
+      { numRuns: 200, seed: 20261 },
+    );
+  });
+});
