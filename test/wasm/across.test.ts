@@ -6,22 +6,7 @@
 import fc from "fast-check";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { lastBackend, setBackend, softmax, wasmSupported } from "../../src/index.js";
-import { referenceRow, ulpError } from "./reference.js";
-
-/** Seeded logits of a given scale (Mulberry32 + Box–Muller). */
-function logits(size: number, seed: number, scale = 4): Float32Array {
-  let a = seed >>> 0;
-  const rand = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const x = new Float32Array(size);
-  for (let i = 0; i < size; i++) x[i] = scale * Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
-  return x;
-}
+import { logits, referenceRow, ulpError } from "./reference.js";
 
 function run(x: Float32Array, shape: number[], options: Record<string, unknown>, backend: "js" | "wasm"): Float32Array {
   setBackend(backend);

@@ -39,3 +39,18 @@ export function referenceRow(x: ArrayLike<number>): { softmax: number[]; logSoft
     logSumExp: M.plus(l).toNumber(),
   };
 }
+
+/** Seeded scale·N(0,1) float32 logits (default scale 4, the benchmark's 4·N(0,1)) (Mulberry32 + Box–Muller). */
+export function logits(size: number, seed: number, scale = 4): Float32Array {
+  let a = seed >>> 0;
+  const rand = (): number => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const x = new Float32Array(size);
+  for (let i = 0; i < size; i++) x[i] = scale * Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
+  return x;
+}
