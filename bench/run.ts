@@ -6,7 +6,7 @@
  * formula, made stable by subtracting the maximum), @tensorflow/tfjs-backend-cpu,
  * @tensorflow/tfjs-backend-wasm (SIMD binary from node_modules, no network),
  * onnxruntime-node (a hand-encoded one-node model, intraOpNumThreads 1 and its
- * default), our WASM kernels (exact / fast, 1 and 2 threads), our JS kernel,
+ * default), our WASM kernels (exact / fast, SIMD128 and relaxed SIMD, 1 and 2 threads), our JS kernel,
  * and the copy floor (`dst.set(src)`).
  *
  * Timings are medians over ≥ 15 samples (each sample repeats the call until it
@@ -29,10 +29,18 @@ import "@tensorflow/tfjs-backend-cpu";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import * as ort from "onnxruntime-node";
 import { logSoftmax, setBackend, setThreads, softmax } from "../src/index.js";
+import { relaxedSupported } from "../src/kernels/wasm/runtime.js";
 import { onnxModel } from "./onnx-model.js";
 
 const quick = process.argv.includes("--quick");
+/** Module variants timed: relaxed SIMD only where it validates (Node 20: `npm run bench` passes --experimental-wasm-relaxed-simd). */
+const VARIANTS = relaxedSupported() ? (["simd128", "relaxed"] as const) : (["simd128"] as const);
 const only = process.argv.find((a) => a.startsWith("--shape="))?.slice(8);
+/** `--only=a,b`: time only the contenders whose names contain one of these (focused runs; the anchors' columns need them). */
+const pick = process.argv
+  .find((a) => a.startsWith("--only="))
+  ?.slice(7)
+  .split(",");
 const SAMPLES = quick ? 7 : 15;
 const SAMPLE_MS = quick ? 1 : 3;
 const SHAPES: [number, number][] = [
@@ -159,24 +167,28 @@ const contenders: Contender[] = [
       };
     },
   },
+  // Our WASM kernels on each module variant (forced: SIMD128, and relaxed SIMD where this Node validates it).
   ...(["exact", "fast"] as const).flatMap((precision) =>
-    [1, 2].map(
-      (threads): Contender => ({
-        name: `ours ${precision}, ${threads} thread${threads > 1 ? "s" : ""}`,
-        async prepare(fn, x, rows, n) {
-          const f = fn === "softmax" ? softmax : logSoftmax;
-          const y = new Float32Array(x.length);
-          const t = { data: x, shape: [rows, n] };
-          return {
-            alloc: () => f(t, { precision }).data as Float32Array,
-            out: () => f(t, { precision, out: y }).data as Float32Array,
-            before: async () => {
-              setBackend("auto");
-              await setThreads(threads);
-            },
-          };
-        },
-      }),
+    VARIANTS.flatMap((variant) =>
+      [1, 2].map(
+        (threads): Contender => ({
+          name: `ours ${precision} ${variant === "simd128" ? "SIMD128" : "relaxed"}, ${threads} thread${threads > 1 ? "s" : ""}`,
+          async prepare(fn, x, rows, n) {
+            const f = fn === "softmax" ? softmax : logSoftmax;
+            const y = new Float32Array(x.length);
+            const t = { data: x, shape: [rows, n] };
+            return {
+              alloc: () => f(t, { precision }).data as Float32Array,
+              out: () => f(t, { precision, out: y }).data as Float32Array,
+              before: async () => {
+                setBackend(variant === "simd128" ? "wasm-simd128" : "wasm-relaxed");
+                await setThreads(threads);
+              },
+              done: () => setBackend("auto"),
+            };
+          },
+        }),
+      ),
     ),
   ),
   ...([1, 0] as const).map(
@@ -283,7 +295,7 @@ async function main(): Promise<void> {
   emit(`# Benchmark: softmax and logSoftmax, float32 logits 4·N(0,1)`);
   emit();
   emit(
-    `${new Date().toISOString()} · Node ${process.version} · ${cpus()[0]?.model ?? "?"} × ${cpus().length} (shared with other jobs: timings are noisy, ratios within this run are what counts) · tfjs-wasm SIMD: ${simd} · ${SAMPLES} samples of ≥ ${SAMPLE_MS} ms${quick ? " (quick)" : ""}`,
+    `${new Date().toISOString()} · Node ${process.version} · ${cpus()[0]?.model ?? "?"} × ${cpus().length} (shared with other jobs: timings are noisy, ratios within this run are what counts) · tfjs-wasm SIMD: ${simd} · our relaxed SIMD: ${relaxedSupported()} · ${SAMPLES} samples of ≥ ${SAMPLE_MS} ms${quick ? " (quick)" : ""}`,
   );
   emit();
   emit(
@@ -298,7 +310,8 @@ async function main(): Promise<void> {
       setBackend("auto");
       const prepared: Prepared[] = [];
       const accs: { maxUlp: number; cr: number }[] = [];
-      for (const c of contenders) {
+      const chosen = pick ? contenders.filter((c) => pick.some((p) => c.name.includes(p))) : contenders;
+      for (const c of chosen) {
         const p = await c.prepare(fn, x, rows, n);
         await p.before?.();
         accs.push(accuracy(await p.alloc(), ref));
@@ -313,7 +326,7 @@ async function main(): Promise<void> {
       const allocStats = all.slice(0, prepared.length);
       const outStats = all.slice(prepared.length);
       for (const p of prepared) p.done?.();
-      const results = contenders.map((c, i) => {
+      const results = chosen.map((c, i) => {
         const p = prepared[i] as Prepared;
         const j = outRuns.indexOf(p);
         return { name: c.name, alloc: allocStats[i] as Stats, out: j >= 0 ? (outStats[j] as Stats) : null, acc: accs[i] as { maxUlp: number; cr: number } };
@@ -346,7 +359,8 @@ async function main(): Promise<void> {
   }
   const dir = join(dirname(fileURLToPath(import.meta.url)), "results");
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, quick ? "latest-quick.md" : "latest.md"), `${lines.join("\n")}\n`);
+  // Focused runs (--shape, --only) do not replace the full tables.
+  writeFileSync(join(dir, only || pick ? "latest-focused.md" : quick ? "latest-quick.md" : "latest.md"), `${lines.join("\n")}\n`);
   process.exit(0);
 }
 

@@ -8,6 +8,42 @@ import { backendSetting, canForce, forceBackend, kernelName, loadWasm, webgpuSta
 import { compute, divideBySum, divideBySumProblem, type Result, type Row, sigmoidVersusSoftmax } from "./model.js";
 import { DIV_BY_SUM_EXAMPLES, PRESETS, type Preset } from "./presets.js";
 
+// ---------------------------------------------------------------- theme (first, so a pinned theme applies before the page renders)
+
+type Theme = "auto" | "light" | "dark";
+const THEME_KEY = "softmax-explorer-theme";
+
+/** The theme pinned in this browser (localStorage), or "auto" (follow prefers-color-scheme); "auto" too when storage is unavailable. */
+function storedTheme(): Theme {
+  try {
+    const v = localStorage.getItem(THEME_KEY);
+    return v === "light" || v === "dark" ? v : "auto";
+  } catch {
+    return "auto";
+  }
+}
+
+/** html[data-theme] pins the palette in style.css; without it, the media query decides. */
+function applyTheme(t: Theme): void {
+  if (t === "auto") delete document.documentElement.dataset["theme"];
+  else document.documentElement.dataset["theme"] = t;
+}
+applyTheme(storedTheme());
+
+/** The Theme menu: auto (remove the pin) or light / dark (pinned in localStorage for the next visits). */
+const themeSelect = byId("theme", HTMLSelectElement);
+themeSelect.value = storedTheme();
+themeSelect.addEventListener("change", () => {
+  const t: Theme = themeSelect.value === "light" || themeSelect.value === "dark" ? themeSelect.value : "auto";
+  try {
+    if (t === "auto") localStorage.removeItem(THEME_KEY);
+    else localStorage.setItem(THEME_KEY, t);
+  } catch {
+    // Storage blocked: the choice holds for this visit only.
+  }
+  applyTheme(t);
+});
+
 interface State {
   rows: Row[];
   t: number;
@@ -51,14 +87,33 @@ let rowViews: RowView[] = [];
 
 // ---------------------------------------------------------------- controls
 
+/** The select's value while the logits or labels match no preset (not selectable itself). */
+const CUSTOM = "custom";
 for (const p of PRESETS) el.preset.append(h("option", { value: p.id }, p.name));
+el.preset.append(h("option", { value: CUSTOM, disabled: true }, "custom (edited logits or labels)"));
+
+const sameNumber = (a: number, b: number): boolean => a === b || (Number.isNaN(a) && Number.isNaN(b));
+
+/** The preset whose logits and labels the rows hold (mask, T, view and decimals are settings on top of it), if any. */
+function presetOf(rows: readonly Row[]): Preset | undefined {
+  return PRESETS.find(
+    (p) => p.logits.length === rows.length && rowsOf(p).every((r, i) => sameNumber(r.logit, (rows[i] as Row).logit) && r.label === (rows[i] as Row).label),
+  );
+}
+
+/** The preset menu and its source line follow the state: an edit that leaves every preset shows "custom"; editing back restores the name. */
+function syncPreset(): void {
+  const p = presetOf(state.rows);
+  el.preset.value = p === undefined ? CUSTOM : p.id;
+  el.presetSource.textContent = p === undefined ? "Custom logits or labels, not one of the tutorials' examples: choose one above to load it." : p.source;
+}
+
 for (const d of DECIMALS) el.decimals.append(h("option", { value: String(d) }, d === "full" ? "full (shortest exact)" : String(d)));
 
 function loadPreset(p: Preset): void {
   state.rows = rowsOf(p);
   state.decimals = p.decimals;
   el.decimals.value = String(p.decimals);
-  el.presetSource.textContent = p.source;
   buildRows();
   update();
 }
@@ -236,14 +291,20 @@ function update(): void {
   renderSummary(r);
   renderSteps(r, d);
   el.kernel.textContent = kernelName();
+  syncPreset();
   saveToHash();
 }
 
 // ---------------------------------------------------------------- the state in the address (a link reproduces the page)
 
-/** Writes the state into location.hash (replaceState: no history entry per keystroke). */
+/**
+ * Writes the state into location.hash (replaceState: no history entry per keystroke). `preset=<id>` is there exactly
+ * when the logits and labels are that preset's (the menu shows the same), next to the x and labels it stands for.
+ */
 function saveToHash(): void {
   const q = new URLSearchParams();
+  const p = presetOf(state.rows);
+  if (p !== undefined) q.set("preset", p.id);
   q.set("x", state.rows.map((r) => fmtInput(r.logit)).join(","));
   q.set("labels", JSON.stringify(state.rows.map((r) => r.label)));
   if (state.rows.some((r) => r.masked)) q.set("mask", state.rows.map((r) => (r.masked ? 1 : 0)).join(""));
@@ -253,23 +314,33 @@ function saveToHash(): void {
   history.replaceState(null, "", `#${q.toString()}`);
 }
 
-/** Reads a state written by {@link saveToHash}; anything malformed is ignored (the preset stays). Labels are data, shown as text only. */
+/**
+ * Reads a state written by {@link saveToHash}; anything malformed is ignored (the first preset stays). The logits
+ * come from `x` (with `labels`); without `x`, a known `preset=<id>` alone loads that preset (a short link). Labels
+ * are data, shown as text only.
+ */
 function loadFromHash(): boolean {
   const q = new URLSearchParams(location.hash.slice(1));
-  const xs = parseLogitList(q.get("x") ?? "");
-  if (xs === null || xs.length > 1000) return false;
-  let labels: unknown = null;
-  try {
-    labels = JSON.parse(q.get("labels") ?? "null");
-  } catch {
-    labels = null;
-  }
   const mask = q.get("mask") ?? "";
-  state.rows = xs.map((logit, i) => ({
-    logit,
-    label: Array.isArray(labels) && typeof labels[i] === "string" ? (labels[i] as string) : `class ${i}`,
-    masked: mask[i] === "1",
-  }));
+  const named = PRESETS.find((p) => p.id === q.get("preset"));
+  if (q.has("x") || named === undefined) {
+    const xs = parseLogitList(q.get("x") ?? "");
+    if (xs === null || xs.length > 1000) return false;
+    let labels: unknown = null;
+    try {
+      labels = JSON.parse(q.get("labels") ?? "null");
+    } catch {
+      labels = null;
+    }
+    state.rows = xs.map((logit, i) => ({
+      logit,
+      label: Array.isArray(labels) && typeof labels[i] === "string" ? (labels[i] as string) : `class ${i}`,
+      masked: mask[i] === "1",
+    }));
+  } else {
+    state.rows = rowsOf(named).map((r, i) => ({ ...r, masked: mask[i] === "1" }));
+    state.decimals = named.decimals;
+  }
   const t = Number(q.get("t") ?? "1");
   state.t = Number.isFinite(t) && t >= 0 ? t : 1;
   el.temperature.value = String(positionOf(state.t));
@@ -279,7 +350,6 @@ function loadFromHash(): boolean {
   const d = q.get("d");
   const dec = DECIMALS.find((v) => String(v) === d);
   if (dec !== undefined) state.decimals = dec;
-  el.presetSource.textContent = "Loaded from the address of this page.";
   return true;
 }
 
@@ -625,7 +695,6 @@ function initKernel(): void {
 
 // ---------------------------------------------------------------- start
 
-el.presetSource.textContent = first.source;
 loadFromHash();
 el.decimals.value = String(state.decimals);
 buildRows();

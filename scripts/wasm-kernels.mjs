@@ -21,10 +21,19 @@
  * - softmax_cols_fast(x, rows, cols, pitch, st, a) → special slices: fast softmax across short slices of a non-last
  *   axis (the columns of a strip, four per vector), in place, without transposing.
  * A row is special (flag 1) when its maximum is NaN, +Infinity or -Infinity: the caller redoes it in JS.
+ *
+ * Pass 2 runs one of two loops per row: the direct loop (m in a range: exact |K| ≤ ~1000-2000, fast m in
+ * [-43.7, 175.4], K = round(m/ln2)) reduces each x itself against ln 2 and scales the terms by e^{-K·ln2}, which
+ * cancels in the normalisation (no x - m, no TwoSum: 9 fewer float32 / 8 fewer float64 vector operations per vector);
+ * the general loop (any m) keeps the exact difference x - m (TwoSum). See pass2Fast and pass2.
+ *
+ * Two variants of the module: SIMD128, and relaxed SIMD (`generateWat(shared, true)`), whose multiply-adds in the
+ * polynomials and Cody–Waite steps may be fused (see `madd`).
  */
 
 // Exp constants (Cody–Waite reduction d = k·ln2 + r, |r| ≤ ln2/2).
 const INV_LN2 = "1.4426950408889634";
+const LN2 = "0.6931471805599453";
 const LN2_HI = "0.6931471803691238"; // 0x3fe62e42fee00000: k·LN2_HI exact for |k| < 2^11
 const LN2_LO = "1.9082149292705877e-10";
 const SHIFT = "6755399441056767"; // 1.5·2^52 + 1023: t = d/ln2 + SHIFT holds k + 1023 in its low mantissa bits
@@ -53,7 +62,12 @@ const MINIMAX11 = [
 /** Degree-6 near-minimax (fast mode), c0 = 1 exactly: relative error 2.0e-9 (2^-28.9) on |r| ≤ 1.0005·ln2/2 (scripts/fit-exp.py). */
 const MINIMAX6 = ["1", "1.0000000322639326", "0.499999941905899", "0.1666643078292771", "0.04166800487099315", "0.00837419676324095", "0.0013843602475973671"];
 
-const V = Number(process.env.WASM_V ?? 8); // f64x2 vectors per iteration (exact mode): 16 floats
+/**
+ * f64x2 vectors per iteration (exact mode), set per variant by generateWat: 8 (16 floats) for SIMD128, 4 for relaxed
+ * SIMD, where the fused multiply-adds leave fewer values in flight (measured with `npm run bench:kernels`-style timings on
+ * the raw kernels: relaxed V = 4 1.03-1.10× faster than V = 8; SIMD128 V = 4 0.8× of V = 8).
+ */
+let V = 8;
 const VF = Number(process.env.WASM_VF ?? 4); // f32x4 vectors per iteration (fast mode): 16 floats
 /** Every f64x2 constant used in a loop lives in a local set once per call (V8 rebuilds a v128.const at each use). */
 const constants = new Map();
@@ -70,6 +84,18 @@ function constantLocals() {
   constants.clear();
   return { decl, init };
 }
+/**
+ * Relaxed SIMD (`generateWat(shared, true)`): a·b + c and c - a·b as f32x4/f64x2.relaxed_madd / relaxed_nmadd, which
+ * an engine may run fused (one rounding: x64 with FMA3, arm64) or as a multiply then an add (two roundings, exactly the
+ * SIMD128 instructions emitted otherwise). They are used only where every accuracy bound holds both ways: the
+ * Cody–Waite steps (k·LN2_HI is exact, so that step gives the same bits; the others only lose the rounding of the
+ * product), the magic-number rounding (k = d/ln2 rounded to an integer either way; |r| stays within the polynomial's
+ * interval) and the polynomials (Horner steps, each at most as far off fused as unfused). The error-free transforms
+ * (TwoSum of x - m) never use them.
+ */
+const relaxed = { on: false };
+const madd = (shape, a, b, c) => (relaxed.on ? `(${shape}.relaxed_madd ${a} ${b} ${c})` : `(${shape}.add (${shape}.mul ${a} ${b}) ${c})`);
+const nmadd = (shape, a, b, c) => (relaxed.on ? `(${shape}.relaxed_nmadd ${a} ${b} ${c})` : `(${shape}.sub ${c} (${shape}.mul ${a} ${b}))`);
 const get = (n) => `(local.get $${n})`;
 const set = (n, e) => `(local.set $${n} ${e})`;
 const lanes = (f) => Array.from({ length: V }, (_, j) => f(j)).join("\n");
@@ -101,20 +127,30 @@ function store8() {
 }
 
 /** d_j ← e^{d_j} (times 1 + dl_j in exact mode) for the V vectors, interleaved. */
-function expV(exact) {
+function expV(exact, direct = false) {
   const c = exact ? MINIMAX11 : MINIMAX6;
   const deg = c.length - 1;
+  // direct: d holds x itself (clamped at $CV), the magic number is $S1V = SHIFT - K (see pass2)
+  const shift = direct ? get("S1V") : splat(SHIFT);
   const out = [
-    lanes((j) => set(`d${j}`, `(f64x2.pmax ${get(`d${j}`)} ${splat(CLAMP)})`)),
-    lanes((j) => set(`t${j}`, `(f64x2.add (f64x2.mul ${get(`d${j}`)} ${splat(INV_LN2)}) ${splat(SHIFT)})`)),
-    lanes((j) => set(`k${j}`, `(f64x2.sub ${get(`t${j}`)} ${splat(SHIFT)})`)),
-    lanes((j) => set(`d${j}`, `(f64x2.sub ${get(`d${j}`)} (f64x2.mul ${get(`k${j}`)} ${splat(LN2_HI)}))`)),
-    lanes((j) => set(`d${j}`, `(f64x2.sub ${get(`d${j}`)} (f64x2.mul ${get(`k${j}`)} ${splat(LN2_LO)}))`)),
-    lanes((j) => set(`k${j}`, `(f64x2.add (f64x2.mul ${get(`d${j}`)} ${splat(c[deg])}) ${splat(c[deg - 1])})`)),
+    lanes((j) => set(`d${j}`, `(f64x2.pmax ${get(`d${j}`)} ${direct ? get("CV") : splat(CLAMP)})`)),
+    lanes((j) => set(`t${j}`, madd("f64x2", get(`d${j}`), splat(INV_LN2), shift))),
+    lanes((j) => set(`k${j}`, `(f64x2.sub ${get(`t${j}`)} ${shift})`)),
+    lanes((j) => set(`d${j}`, nmadd("f64x2", get(`k${j}`), splat(LN2_HI), get(`d${j}`)))),
+    lanes((j) => set(`d${j}`, nmadd("f64x2", get(`k${j}`), splat(LN2_LO), get(`d${j}`)))),
+    lanes((j) => set(`k${j}`, madd("f64x2", get(`d${j}`), splat(c[deg]), splat(c[deg - 1])))),
   ];
-  for (let i = deg - 2; i >= 0; i--) out.push(lanes((j) => set(`k${j}`, `(f64x2.add (f64x2.mul ${get(`k${j}`)} ${get(`d${j}`)}) ${splat(c[i])})`)));
+  for (let i = deg - 2; i >= 0; i--) out.push(lanes((j) => set(`k${j}`, madd("f64x2", get(`k${j}`), get(`d${j}`), splat(c[i])))));
   out.push(lanes((j) => set(`d${j}`, `(f64x2.mul ${get(`k${j}`)} (i64x2.shl ${get(`t${j}`)} (i32.const 52)))`)));
-  if (exact) out.push(lanes((j) => set(`d${j}`, `(f64x2.add ${get(`d${j}`)} (f64x2.mul ${get(`d${j}`)} ${get(`l${j}`)}))`)));
+  if (exact && !direct)
+    out.push(
+      lanes((j) =>
+        set(
+          `d${j}`,
+          relaxed.on ? madd("f64x2", get(`d${j}`), get(`l${j}`), get(`d${j}`)) : `(f64x2.add ${get(`d${j}`)} (f64x2.mul ${get(`d${j}`)} ${get(`l${j}`)}))`,
+        ),
+      ),
+    );
   return out.join("\n");
 }
 
@@ -132,6 +168,21 @@ function expScalarFunc(exact) {
     (local.set $r (f64.sub (f64.sub (local.get $d) (f64.mul (local.get $r) (f64.const ${LN2_HI}))) (f64.mul (local.get $r) (f64.const ${LN2_LO}))))
     (local.set $e (f64.mul ${poly} (f64.reinterpret_i64 (i64.shl (i64.reinterpret_f64 (local.get $t)) (i64.const 52)))))
     (f64.add (local.get $e) (f64.mul (local.get $e) (local.get $l))))`;
+}
+
+/** Scalar e^{x - K·ln2} for the tails of exact mode's direct loop: the vector loop's instructions ($c = clamp, $s1 = SHIFT - K). */
+function expDirectFunc() {
+  const c = MINIMAX11;
+  const deg = c.length - 1;
+  let poly = `(f64.const ${c[deg]})`;
+  for (let i = deg - 1; i >= 0; i--) poly = `(f64.add (f64.mul ${poly} (local.get $r)) (f64.const ${c[i]}))`;
+  return `
+  (func $exp_direct (param $x f64) (param $c f64) (param $s1 f64) (result f64) (local $t f64) (local $r f64)
+    (local.set $x (f64.max (local.get $x) (local.get $c)))
+    (local.set $t (f64.add (f64.mul (local.get $x) (f64.const ${INV_LN2})) (local.get $s1)))
+    (local.set $r (f64.sub (local.get $t) (local.get $s1)))
+    (local.set $r (f64.sub (f64.sub (local.get $x) (f64.mul (local.get $r) (f64.const ${LN2_HI}))) (f64.mul (local.get $r) (f64.const ${LN2_LO}))))
+    (f64.mul ${poly} (f64.reinterpret_i64 (i64.shl (i64.reinterpret_f64 (local.get $t)) (i64.const 52)))))`;
 }
 
 /**
@@ -195,13 +246,19 @@ const VEC_LOCALS = [
  * (each iteration's terms summed as a tree, then added with Neumaier's correction, order by max/min since every term
  * is ≥ 0). Leaves rh, rl, cnt in locals.
  */
-function pass2(exact, store) {
+function pass2(exact, store, direct = "(i32.const 0)") {
   const body = [];
+  const straight = [];
   body.push(load8());
   // Softmax (`store`) needs only S = 1 + r: the vector body sums every term, maxima included (e^0 is exactly 1), and
   // skips the count; log-softmax / log-sum-exp keep r = Σ_{x ≠ m} e + (count - 1) for the digits of log1p(r).
   const count = !store;
   if (count) body.push(lanes((j) => set(`q${j}`, `(f64x2.eq ${get(`a${j}`)} ${get("M")})`)));
+  straight.push(
+    ...body,
+    lanes((j) => set(`d${j}`, get(`a${j}`))),
+    expV(exact, true),
+  );
   if (exact) {
     body.push(lanes((j) => set(`d${j}`, `(f64x2.add ${get(`a${j}`)} ${get("NM")})`)));
     body.push(lanes((j) => set(`t${j}`, `(f64x2.sub ${get(`d${j}`)} ${get(`a${j}`)})`)));
@@ -216,20 +273,23 @@ function pass2(exact, store) {
     body.push(lanes((j) => set(`d${j}`, `(f64x2.sub ${get(`a${j}`)} ${get("M")})`)));
   }
   body.push(expV(exact));
-  if (store) body.push(lanes((j) => `(v128.store offset=${16 * j} (local.get $w) ${get(`d${j}`)})`));
-  if (count) body.push(lanes((j) => set(`d${j}`, `(v128.andnot ${get(`d${j}`)} ${get(`q${j}`)})`)));
-  if (count) body.push(lanes((j) => set(`z${j}`, `(i64x2.sub ${get(`z${j}`)} ${get(`q${j}`)})`)));
+  const common = [];
+  if (store) common.push(lanes((j) => `(v128.store offset=${16 * j} (local.get $w) ${get(`d${j}`)})`));
+  if (count) common.push(lanes((j) => set(`d${j}`, `(v128.andnot ${get(`d${j}`)} ${get(`q${j}`)})`)));
+  if (count) common.push(lanes((j) => set(`z${j}`, `(i64x2.sub ${get(`z${j}`)} ${get(`q${j}`)})`)));
   if (exact) {
     // Terms of one iteration summed as a tree (error ≤ 2^-52 of their sum), then added to one compensated accumulator.
     const tree = (lo, hi) => (hi - lo === 1 ? get(`d${lo}`) : `(f64x2.add ${tree(lo, (lo + hi) / 2)} ${tree((lo + hi) / 2, hi)})`);
-    body.push(set("d0", tree(0, V)));
-    body.push(set("t0", "(f64x2.pmax (local.get $s0) (local.get $d0))"));
-    body.push(set("k0", "(f64x2.pmin (local.get $s0) (local.get $d0))"));
-    body.push(set("s0", "(f64x2.add (local.get $t0) (local.get $k0))"));
-    body.push(set("c0", "(f64x2.add (local.get $c0) (f64x2.sub (local.get $k0) (f64x2.sub (local.get $s0) (local.get $t0))))"));
+    common.push(set("d0", tree(0, V)));
+    common.push(set("t0", "(f64x2.pmax (local.get $s0) (local.get $d0))"));
+    common.push(set("k0", "(f64x2.pmin (local.get $s0) (local.get $d0))"));
+    common.push(set("s0", "(f64x2.add (local.get $t0) (local.get $k0))"));
+    common.push(set("c0", "(f64x2.add (local.get $c0) (f64x2.sub (local.get $k0) (f64x2.sub (local.get $s0) (local.get $t0))))"));
   } else {
-    body.push(lanes((j) => set(`s${j}`, `(f64x2.add ${get(`s${j}`)} ${get(`d${j}`)})`)));
+    common.push(lanes((j) => set(`s${j}`, `(f64x2.add ${get(`s${j}`)} ${get(`d${j}`)})`)));
   }
+  body.push(...common);
+  straight.push(...common);
   const mode = exact ? "exact" : "fast";
   const scalarDiff = exact
     ? `(local.set $dh (f64.sub (local.get $xa) (local.get $m)))
@@ -266,12 +326,31 @@ function pass2(exact, store) {
       (local.set $p (local.get $xr))
       (local.set $w (local.get $s))
       (local.set $end (i32.add (local.get $xr) (i32.shl (i32.and (local.get $n) (i32.const ${-2 * V})) (i32.const 2))))
-      (block $done (loop $next
-        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
-        ${body.join("\n")}
-        (local.set $p (i32.add (local.get $p) (i32.const ${8 * V})))
-        (local.set $w (i32.add (local.get $w) (i32.const ${16 * V})))
-        (br $next)))
+      ;; direct loop (exact mode: K = round(m/ln2) in [-1000, 2000]): terms e^{x - K·ln2} reduced from x itself, no
+      ;; TwoSum (see pass2Fast); clamp at K·ln2 - 709 (exponent field 0: the term is exactly 0), magic SHIFT - K
+      (local.set $K (f64.nearest (f64.mul (local.get $m) (f64.const ${INV_LN2}))))
+      (local.set $direct (i32.and ${direct} (i32.and (f64.ge (local.get $K) (f64.const -1000)) (f64.le (local.get $K) (f64.const 2000)))))
+      (local.set $em (f64.const 1))
+      (if (local.get $direct)
+        (then
+          (local.set $KL (f64.sub (f64.mul (local.get $K) (f64.const ${LN2})) (f64.const 709)))
+          (local.set $sft (f64.sub (f64.const ${SHIFT}) (local.get $K)))
+          (local.set $CV (f64x2.splat (local.get $KL)))
+          (local.set $S1V (f64x2.splat (local.get $sft)))
+          (local.set $em (call $exp_direct (local.get $m) (local.get $KL) (local.get $sft)))
+          (block $done (loop $next
+            (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+            ${straight.join("\n")}
+            (local.set $p (i32.add (local.get $p) (i32.const ${8 * V})))
+            (local.set $w (i32.add (local.get $w) (i32.const ${16 * V})))
+            (br $next))))
+        (else
+          (block $done (loop $next
+            (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+            ${body.join("\n")}
+            (local.set $p (i32.add (local.get $p) (i32.const ${8 * V})))
+            (local.set $w (i32.add (local.get $w) (i32.const ${16 * V})))
+            (br $next)))))
       (local.set $rh (f64.const 0)) (local.set $rl (f64.const 0)) (local.set $cnt (i64.const 0))
       ${reduce.join("\n")}
       ;; tail
@@ -279,8 +358,11 @@ function pass2(exact, store) {
       (block $done (loop $next
         (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
         (local.set $xa (f64.promote_f32 (f32.load (local.get $p))))
-        ${scalarDiff}
-        (local.set $e (call $exp_${mode} (local.get $dh) (local.get $dl)))
+        (if (local.get $direct)
+          (then (local.set $e (call $exp_direct (local.get $xa) (local.get $KL) (local.get $sft))))
+          (else
+            ${scalarDiff}
+            (local.set $e (call $exp_${mode} (local.get $dh) (local.get $dl)))))
         ${store ? "(f64.store (local.get $w) (local.get $e))" : ""}
         (if (f64.eq (local.get $xa) (local.get $m))
           (then (local.set $cnt (i64.add (local.get $cnt) (i64.const 1))))
@@ -288,8 +370,19 @@ function pass2(exact, store) {
         (local.set $p (i32.add (local.get $p) (i32.const 4)))
         (local.set $w (i32.add (local.get $w) (i32.const 8)))
         (br $next)))
+      ${
+        store
+          ? `;; direct: leave the whole sum S' = r' + count·em (the tail's maxima are em each) in rh + rl
+      (if (local.get $direct) (then
+        (local.set $e (f64.mul (f64.convert_i64_s (local.get $cnt)) (local.get $em))))
+        (else`
+          : `;; direct: r' is in units of em = e^{m - K·ln2}
+      (local.set $rh (f64.div (local.get $rh) (local.get $em)))
+      (local.set $rl (f64.div (local.get $rl) (local.get $em)))`
+      }
       ;; r = (count - 1) + r'
       (local.set $e (f64.convert_i64_s (i64.sub (local.get $cnt) (i64.const 1))))
+      ${store ? "))" : ""}
       (local.set $sh (f64.add (local.get $rh) (local.get $e)))
       (local.set $bb (f64.sub (local.get $sh) (local.get $rh)))
       (local.set $rl (f64.add (local.get $rl) (f64.add (f64.sub (local.get $rh) (f64.sub (local.get $sh) (local.get $bb))) (f64.sub (local.get $e) (local.get $bb)))))
@@ -306,18 +399,32 @@ const CLAMP_F = "-132.5"; // k + 191 = 0: e^d·2^64 is exactly 0 for d ≤ -132.
 const TWO64 = "18446744073709551616";
 
 /**
- * Fast pass 2 in float32 lanes, 16 floats per iteration: exact difference (TwoSum in float32), e·2^64 with the
- * degree-6 polynomial, stored in place when `store`, summed in float64 (promoted). Leaves r = S - 1 in rh: for
- * log-softmax / log-sum-exp (no `store`) as Σ_{x ≠ m} e + (count - 1), which keeps the digits of a tiny r.
+ * Fast pass 2 in float32 lanes, 16 floats per iteration: e·2^64 with the degree-6 polynomial, stored in place when
+ * `store`, summed in float64 (promoted). Leaves r = S - 1 in rh: for log-softmax / log-sum-exp (no `store`) as
+ * Σ_{x ≠ m} e + (count - 1), which keeps the digits of a tiny r; $em holds the scale of the terms (see below).
+ *
+ * Two loops, chosen per row:
+ * - direct (K = round(m/ln2) in [-63, 253], and `direct` true): no subtraction of m at all. Softmax is invariant under
+ *   a common factor, so each term is e^{x - K·ln2}·2^64, reduced straight from the exact x (x = k·ln2 + r, k·LN2_HI_F
+ *   exact for |k| < 2^8, which K's range guarantees for every x ≥ K·ln2 - 132.5): the exponent field k - K + 191 comes
+ *   from the magic number 1.5·2^23 + 191 - K. Inputs are clamped from below at K·ln2 - 132.5, where the exponent field is
+ *   0 and the term exactly 0 (x = -Infinity included), so no mask is needed. The terms then carry the factor
+ *   em = e^{m - K·ln2}·2^64 (in [2^63.5, 2^64.5]), divided out of r (its own error 2^-28.9, a hundredth of an ulp).
+ *   Nine vector operations fewer per 4 floats than the general loop (the TwoSum, its mask, the difference).
+ * - general (any finite m): d = x - m exact as a float32 pair (TwoSum), Cody–Waite from d, terms e^{d}·2^64 (em = 2^64).
+ * The reduced argument has the same rounding in both loops (one rounding of r - k·LN2_LO_F, r = x - k·LN2_HI_F exact).
  */
-function pass2Fast(store) {
+function pass2Fast(store, direct) {
   // Softmax only needs S = 1 + r: it sums every term (maxima included) and skips the count.
   const count = !store;
   const L4 = (f) => Array.from({ length: VF }, (_, j) => f(j)).join("\n");
   const c = MINIMAX6;
-  const body = [
+  const head = [
     L4((j) => set(`xf${j}`, `(v128.load offset=${16 * j} (local.get $p))`)),
     count ? L4((j) => set(`qf${j}`, `(f32x4.eq ${get(`xf${j}`)} ${get("MF")})`)) : "",
+  ];
+  const general = [
+    ...head,
     L4((j) => set(`df${j}`, `(f32x4.sub ${get(`xf${j}`)} ${get("MF")})`)),
     L4((j) => set(`tf${j}`, `(f32x4.sub ${get(`df${j}`)} ${get(`xf${j}`)})`)),
     L4((j) =>
@@ -327,13 +434,32 @@ function pass2Fast(store) {
     // and the row NaN), or NaN (d = -Infinity: x = -Infinity, or a difference beyond the float32 range).
     L4((j) => set(`lf${j}`, `(v128.and ${get(`lf${j}`)} (f32x4.gt ${get(`df${j}`)} ${splatF(CLAMP_F)}))`)),
     L4((j) => set(`df${j}`, `(f32x4.pmax ${get(`df${j}`)} ${splatF(CLAMP_F)})`)),
-    L4((j) => set(`tf${j}`, `(f32x4.add (f32x4.mul ${get(`df${j}`)} ${splatF(INV_LN2_F)}) ${splatF(SHIFT_F)})`)),
+    L4((j) => set(`tf${j}`, madd("f32x4", get(`df${j}`), splatF(INV_LN2_F), splatF(SHIFT_F)))),
     L4((j) => set(`kf${j}`, `(f32x4.sub ${get(`tf${j}`)} ${splatF(SHIFT_F)})`)),
-    L4((j) => set(`df${j}`, `(f32x4.sub ${get(`df${j}`)} (f32x4.mul ${get(`kf${j}`)} ${splatF(LN2_HI_F)}))`)),
-    L4((j) => set(`df${j}`, `(f32x4.add ${get(`df${j}`)} (f32x4.sub ${get(`lf${j}`)} (f32x4.mul ${get(`kf${j}`)} ${splatF(LN2_LO_F)})))`)),
-    L4((j) => set(`kf${j}`, `(f32x4.add (f32x4.mul ${get(`df${j}`)} ${splatF(c[6])}) ${splatF(c[5])})`)),
+    L4((j) => set(`df${j}`, nmadd("f32x4", get(`kf${j}`), splatF(LN2_HI_F), get(`df${j}`)))),
+    L4((j) => set(`df${j}`, `(f32x4.add ${get(`df${j}`)} ${nmadd("f32x4", get(`kf${j}`), splatF(LN2_LO_F), get(`lf${j}`))})`)),
   ];
-  for (let i = 4; i >= 0; i--) body.push(L4((j) => set(`kf${j}`, `(f32x4.add (f32x4.mul ${get(`kf${j}`)} ${get(`df${j}`)}) ${splatF(c[i])})`)));
+  const straight = [
+    ...head,
+    L4((j) => set(`xf${j}`, `(f32x4.pmax ${get(`xf${j}`)} ${get("CF")})`)),
+    L4((j) => set(`tf${j}`, madd("f32x4", get(`xf${j}`), splatF(INV_LN2_F), get("S1F")))),
+    L4((j) => set(`kf${j}`, `(f32x4.sub ${get(`tf${j}`)} ${get("S1F")})`)),
+    L4((j) => set(`df${j}`, nmadd("f32x4", get(`kf${j}`), splatF(LN2_HI_F), get(`xf${j}`)))),
+    L4((j) => set(`df${j}`, nmadd("f32x4", get(`kf${j}`), splatF(LN2_LO_F), get(`df${j}`)))),
+  ];
+  const body = [L4((j) => set(`kf${j}`, madd("f32x4", get(`df${j}`), splatF(c[6]), splatF(c[5]))))];
+  // The maximum's own term, by the loop's instructions on a splat of m (so the same value: the correction below).
+  const one = [
+    set("ux", `(f32x4.pmax (f32x4.splat (local.get $mf)) ${get("CF")})`),
+    set("ut", madd("f32x4", get("ux"), splatF(INV_LN2_F), get("S1F"))),
+    set("uk", `(f32x4.sub ${get("ut")} ${get("S1F")})`),
+    set("ur", nmadd("f32x4", get("uk"), splatF(LN2_HI_F), get("ux"))),
+    set("ur", nmadd("f32x4", get("uk"), splatF(LN2_LO_F), get("ur"))),
+    set("uk", madd("f32x4", get("ur"), splatF(c[6]), splatF(c[5]))),
+  ];
+  for (let i = 4; i >= 0; i--) one.push(set("uk", madd("f32x4", get("uk"), get("ur"), splatF(c[i]))));
+  one.push(`(local.set $emc (f64.promote_f32 (f32x4.extract_lane 0 (f32x4.mul ${get("uk")} (i32x4.shl ${get("ut")} (i32.const 23))))))`);
+  for (let i = 4; i >= 0; i--) body.push(L4((j) => set(`kf${j}`, madd("f32x4", get(`kf${j}`), get(`df${j}`), splatF(c[i])))));
   body.push(L4((j) => set(`kf${j}`, `(f32x4.mul ${get(`kf${j}`)} (i32x4.shl ${get(`tf${j}`)} (i32.const 23)))`)));
   if (store) body.push(L4((j) => `(v128.store offset=${16 * j} (local.get $p) ${get(`kf${j}`)})`));
   if (count) body.push(L4((j) => set(`kf${j}`, `(v128.andnot ${get(`kf${j}`)} ${get(`qf${j}`)})`)));
@@ -348,27 +474,43 @@ function pass2Fast(store) {
     for (let lane = 0; lane < 4; lane++)
       reduce.push(`(local.set $cnt (i64.add (local.get $cnt) (i64.extend_i32_u (i32x4.extract_lane ${lane} ${get(`zf${j}`)}))))`);
   }
+  const loop = (b) => `(block $done (loop $next
+          (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+          ${b.join("\n")}
+          (local.set $p (i32.add (local.get $p) (i32.const ${16 * VF})))
+          (br $next)))`;
   return `
-      ;; pass 2 (fast, float32 lanes): exponentials ·2^64 and their sum in float64
+      ;; pass 2 (fast, float32 lanes): exponentials ·2^64 (times e^{m - K·ln2} on the direct loop) and their sum in float64
       (local.set $MF (f32x4.splat (local.get $mf)))
       (local.set $NMF (f32x4.splat (f32.neg (local.get $mf))))
+      (local.set $K (f64.nearest (f64.mul (local.get $m) (f64.const ${INV_LN2}))))
+      (local.set $direct (i32.and ${direct} (i32.and (f64.ge (local.get $K) (f64.const -63)) (f64.le (local.get $K) (f64.const 253)))))
+      (if (local.get $direct)
+        (then
+          (local.set $KL (f64.mul (local.get $K) (f64.const ${LN2})))
+          ;; em = e^{m - K·ln2}·2^64, |m - K·ln2| ≤ ln2/2: the degree-6 polynomial alone (no reduction needed)
+          (local.set $xa (f64.sub (local.get $m) (local.get $KL)))
+          (local.set $em (f64.mul ${MINIMAX6.slice(0, -1).reduceRight((acc, ci) => `(f64.add (f64.mul ${acc} (local.get $xa)) (f64.const ${ci}))`, `(f64.const ${MINIMAX6[6]})`)} (f64.const ${TWO64})))
+          (local.set $CF (f32x4.splat (f32.demote_f64 (f64.sub (local.get $KL) (f64.const 132.5)))))
+          (local.set $S1F (f32x4.splat (f32.demote_f64 (f64.sub (f64.const ${SHIFT_F}) (local.get $K)))))
+          ${store ? one.join("\n          ") : "(local.set $emc (local.get $em))"})
+        (else (local.set $KL (local.get $m)) (local.set $em (f64.const ${TWO64})) (local.set $emc (local.get $em))))
       ${set("s0", "(v128.const i64x2 0 0)")} ${set("zf0", "(v128.const i64x2 0 0)")}
       (local.set $p (local.get $xr))
       (local.set $end (i32.add (local.get $xr) (i32.shl (i32.and (local.get $n) (i32.const ${-4 * VF})) (i32.const 2))))
-      (block $done (loop $next
-        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
-        ${body.join("\n")}
-        (local.set $p (i32.add (local.get $p) (i32.const ${16 * VF})))
-        (br $next)))
+      (if (local.get $direct)
+        (then ${loop([...straight, ...body])})
+        (else ${loop([...general, ...body])}))
       (local.set $rh (f64.const 0)) (local.set $rl (f64.const 0)) (local.set $cnt (i64.const 0))
       ${reduce.join("\n")}
       ;; tail (float64 scalar, scaled alike)
+      (local.set $mt (i32.const 0))
       (local.set $end (i32.add (local.get $xr) (i32.shl (local.get $n) (i32.const 2))))
       (block $done (loop $next
         (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
         (local.set $xa (f64.promote_f32 (f32.load (local.get $p))))
-        (local.set $e (f64.mul (call $exp_fast (f64.sub (local.get $xa) (local.get $m)) (f64.const 0)) (f64.const ${TWO64})))
-        ${store ? "(f32.store (local.get $p) (f32.demote_f64 (local.get $e)))" : ""}
+        (local.set $e (f64.mul (call $exp_fast (f64.sub (local.get $xa) (local.get $KL)) (f64.const 0)) (f64.const ${TWO64})))
+        ${store ? "(f32.store (local.get $p) (f32.demote_f64 (local.get $e))) (if (f64.eq (local.get $xa) (local.get $m)) (then (local.set $mt (i32.const 1))))" : ""}
         ${
           count
             ? `(if (f64.eq (local.get $xa) (local.get $m))
@@ -378,8 +520,16 @@ function pass2Fast(store) {
         }
         (local.set $p (i32.add (local.get $p) (i32.const 4)))
         (br $next)))
-      ;; r = (count - 1) + r'·2^-64
-      (local.set $rh (f64.add (f64.mul (local.get $rh) (f64.const ${1 / 2 ** 64})) (f64.convert_i64_s (i64.sub (local.get $cnt) (i64.const 1)))))`;
+      ${
+        store
+          ? `;; softmax sums the maxima too: one maximum's float32 term (emc, with the polynomial's rounding errors) is replaced
+      ;; by its accurate value em, as the general loop's e^0 = 1 is exact (unless a maximum sits in the scalar tail)
+      (if (i32.eqz (local.get $mt)) (then (local.set $rh (f64.add (local.get $rh) (f64.sub (local.get $em) (local.get $emc))))))`
+          : ""
+      }
+      ;; r = (count - 1) + r'/em (em = 2^64 on the general loop: exact); sh keeps the sum of the terms
+      (local.set $sh (local.get $rh))
+      (local.set $rh (f64.add (f64.div (local.get $rh) (local.get $em)) (f64.convert_i64_s (i64.sub (local.get $cnt) (i64.const 1)))))`;
 }
 
 /** Fast softmax: pass 2 in float32 lanes (e·2^64 stored in place), pass 3 y = e·(2^-64/S) in float64, rounded once. */
@@ -390,11 +540,15 @@ function softmaxFastFunc() {
     @@INIT@@
     (local.set $yr (local.get $y))
     ${ROW_BEGIN}
-      ${pass2Fast(true)}
+      ${pass2Fast(true, "(i32.const 1)")}
       (f64.store offset=8 (local.get $str) (local.get $rh))
       (f64.store offset=16 (local.get $str) (f64.const 0))
-      (local.set $e (f64.div (f64.const ${1 / 2 ** 64}) (f64.add (f64.const 1) (local.get $rh))))
-      (if (i32.eqz (local.get $noscale)) (then ${pass3Fast()}))
+      ;; c = 1/Σ terms (= 1/(em·S))
+      (local.set $e (f64.div (f64.const 1) (local.get $sh)))
+      (if (i32.eqz (local.get $noscale)) (then ${pass3Fast()})
+        ;; unscaled (a worker thread's chunk of a long row): the terms carry the unit u = em·2^-64 = e^{m - K·ln2}, which
+        ;; the caller divides out of its scale factor; written as -u in the flag slot (0 on the general loop: u = 1)
+        (else (if (local.get $direct) (then (f64.store offset=24 (local.get $str) (f64.neg (f64.mul (local.get $em) (f64.const ${1 / 2 ** 64}))))))))
     ${ROW_END(true)}`;
 }
 
@@ -404,7 +558,7 @@ function statsFastFunc() {
     ${ROW_LOCALS} @@DECL@@
     @@INIT@@
     ${ROW_BEGIN}
-      ${pass2Fast(false)}
+      ${pass2Fast(false, "(i32.const 1)")}
       (f64.store offset=8 (local.get $str) (local.get $rh))
       (f64.store offset=16 (local.get $str) (f64.const 0))
     ${ROW_END(false)}`;
@@ -413,21 +567,48 @@ function statsFastFunc() {
 /** Pass 3 of fast softmax: y = e·c for the float32 e·2^64 at $xr ($e = c = 2^-64/S), in float64, rounded once. */
 function pass3Fast() {
   const L4 = (f) => Array.from({ length: VF }, (_, j) => f(j)).join("\n");
+  const loop = (body) => `(block $done (loop $next
+        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+        ${L4((j) => set(`xf${j}`, `(v128.load offset=${16 * j} (local.get $p))`))}
+        ${body}
+        (local.set $p (i32.add (local.get $p) (i32.const ${16 * VF})))
+        (local.set $q (i32.add (local.get $q) (i32.const ${16 * VF})))
+        (br $next)))`;
+  const wide = loop(
+    L4(
+      (j) =>
+        `(v128.store offset=${16 * j} (local.get $q) (i8x16.shuffle ${LOWS} (f32x4.demote_f64x2_zero (f64x2.mul (f64x2.promote_low_f32x4 ${get(`xf${j}`)}) ${get("C")})) (f32x4.demote_f64x2_zero (f64x2.mul (f64x2.promote_low_f32x4 (i8x16.shuffle ${HIGH} ${get(`xf${j}`)} ${get(`xf${j}`)})) ${get("C")}))))`,
+    ),
+  );
+  // Relaxed SIMD, where relaxed_madd is fused (checked by this very function on each call: 1 + 2^-12 squared minus
+  // 1 + 2^-11 is 2^-24 fused and 0 unfused; the operand comes from $n so that it cannot be folded): y = e·c in float32
+  // lanes, c·2^64 split as CH + CL (two float32): y' = fma(e, CH, e·CL) is e·c·2^64 with one rounding (the product e·CL
+  // is 2^-24 of it: its own rounding moves y' by 2^-48), and y = y'·2^-64 is exact unless y is subnormal (then one
+  // more rounding, to the subnormal grid: still within half an ulp plus 2^-24 of one). 3 operations per 4 floats instead
+  // of 7; unfused, the float64 loop above runs.
+  const fused = loop(
+    L4(
+      (j) =>
+        `(v128.store offset=${16 * j} (local.get $q) (f32x4.mul (f32x4.relaxed_madd ${get(`xf${j}`)} ${get("CH")} (f32x4.mul ${get(`xf${j}`)} ${get("CL")})) ${splatF("5.421010862427522e-20")}))`,
+    ),
+  );
   return `
       (local.set $C (f64x2.splat (local.get $e)))
       (local.set $p (local.get $xr))
       (local.set $q (local.get $yr))
       (local.set $end (i32.add (local.get $xr) (i32.shl (i32.and (local.get $n) (i32.const ${-4 * VF})) (i32.const 2))))
-      (block $done (loop $next
-        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
-        ${L4((j) => set(`xf${j}`, `(v128.load offset=${16 * j} (local.get $p))`))}
-        ${L4(
-          (j) =>
-            `(v128.store offset=${16 * j} (local.get $q) (i8x16.shuffle ${LOWS} (f32x4.demote_f64x2_zero (f64x2.mul (f64x2.promote_low_f32x4 ${get(`xf${j}`)}) ${get("C")})) (f32x4.demote_f64x2_zero (f64x2.mul (f64x2.promote_low_f32x4 (i8x16.shuffle ${HIGH} ${get(`xf${j}`)} ${get(`xf${j}`)})) ${get("C")}))))`,
-        )}
-        (local.set $p (i32.add (local.get $p) (i32.const ${16 * VF})))
-        (local.set $q (i32.add (local.get $q) (i32.const ${16 * VF})))
-        (br $next)))
+      ${
+        relaxed.on
+          ? `(local.set $CH (f32x4.splat (f32.add (f32.const 1.000244140625) (f32.convert_i32_u (i32.shr_u (local.get $n) (i32.const 31))))))
+      (if (v128.any_true (f32x4.relaxed_madd ${get("CH")} ${get("CH")} ${splatF("-1.00048828125")}))
+        (then
+          (local.set $sh (f64.mul (local.get $e) (f64.const ${TWO64})))
+          (local.set $CH (f32x4.splat (f32.demote_f64 (local.get $sh))))
+          (local.set $CL (f32x4.splat (f32.demote_f64 (f64.sub (local.get $sh) (f64.promote_f32 (f32.demote_f64 (local.get $sh)))))))
+          ${fused})
+        (else ${wide}))`
+          : wide
+      }
       (local.set $end (i32.add (local.get $xr) (i32.shl (local.get $n) (i32.const 2))))
       (block $done (loop $next
         (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
@@ -477,8 +658,8 @@ function scaleFunc(exact) {
 
 const ROW_LOCALS =
   "(local $row i32) (local $xr i32) (local $yr i32) (local $str i32) (local $p i32) (local $q i32) (local $w i32) (local $end i32) (local $specials i32) " +
-  "(local $m f64) (local $mf f32) (local $rh f64) (local $rl f64) (local $sh f64) (local $bb f64) (local $e f64) (local $xa f64) (local $dh f64) (local $dl f64) (local $cnt i64) " +
-  "(local $M v128) (local $NM v128) (local $C v128) (local $L v128) " +
+  "(local $m f64) (local $mf f32) (local $K f64) (local $KL f64) (local $em f64) (local $emc f64) (local $mt i32) (local $direct i32) (local $sft f64) (local $CV v128) (local $S1V v128) (local $CF v128) (local $S1F v128) (local $ux v128) (local $ut v128) (local $uk v128) (local $ur v128) (local $rh f64) (local $rl f64) (local $sh f64) (local $bb f64) (local $e f64) (local $xa f64) (local $dh f64) (local $dl f64) (local $cnt i64) " +
+  "(local $M v128) (local $NM v128) (local $C v128) (local $L v128) (local $CH v128) (local $CL v128) " +
   VEC_LOCALS;
 
 /** Row loop header: pass 1 (maximum) and the special-row check. */
@@ -514,15 +695,26 @@ function softmaxFunc(exact) {
     @@INIT@@
     (local.set $yr (local.get $y))
     ${ROW_BEGIN}
-      ${pass2(exact, true)}
-      (f64.store offset=8 (local.get $str) (local.get $rh))
-      (f64.store offset=16 (local.get $str) (local.get $rl))
-      ;; c = 1/S with S = 1 + r as a double-double (sh, bb): c = (1/sh)(1 - bb/sh)
-      (local.set $sh (f64.add (f64.const 1) (local.get $rh)))
-      (local.set $bb (f64.add (f64.sub (f64.const 1) (f64.sub (local.get $sh) (local.get $rh))) (local.get $rl)))
+      ${pass2(exact, true, "(i32.const 1)")}
+      (if (local.get $direct)
+        (then
+          ;; the whole sum S' of the terms e^{x - K·ln2} is rh + rl: c = 1/S'; r = S'/em - 1 (to float64) for the record
+          (f64.store offset=8 (local.get $str) (f64.sub (f64.div (f64.add (local.get $rh) (local.get $rl)) (local.get $em)) (f64.const 1)))
+          (f64.store offset=16 (local.get $str) (f64.const 0))
+          (local.set $sh (local.get $rh))
+          (local.set $bb (local.get $rl)))
+        (else
+          (f64.store offset=8 (local.get $str) (local.get $rh))
+          (f64.store offset=16 (local.get $str) (local.get $rl))
+          ;; S = 1 + r as a double-double (sh, bb)
+          (local.set $sh (f64.add (f64.const 1) (local.get $rh)))
+          (local.set $bb (f64.add (f64.sub (f64.const 1) (f64.sub (local.get $sh) (local.get $rh))) (local.get $rl)))))
+      ;; c = 1/S as (1/sh)(1 - bb/sh)
       (local.set $e (f64.div (f64.const 1) (local.get $sh)))
       (local.set $e (f64.sub (local.get $e) (f64.mul (local.get $e) (f64.div (local.get $bb) (local.get $sh)))))
-      (if (i32.eqz (local.get $noscale)) (then ${pass3Exact()}))
+      (if (i32.eqz (local.get $noscale)) (then ${pass3Exact()})
+        ;; unscaled: the unit u = em of the direct loop's terms, as -u in the flag slot (see softmax_fast)
+        (else (if (local.get $direct) (then (f64.store offset=24 (local.get $str) (f64.neg (local.get $em)))))))
     ${ROW_END(true)}`;
 }
 
@@ -533,7 +725,7 @@ function statsFunc(exact) {
     (local $s i32) ${ROW_LOCALS} @@DECL@@
     @@INIT@@
     ${ROW_BEGIN}
-      ${pass2(exact, false)}
+      ${pass2(exact, false, "(i32.const 1)")}
       (f64.store offset=8 (local.get $str) (local.get $rh))
       (f64.store offset=16 (local.get $str) (local.get $rl))
     ${ROW_END(false)}`;
@@ -604,8 +796,6 @@ function logSoftmaxFunc(exact) {
 }
 
 /**
- * The WAT text of the module. `shared`: import a shared memory (for worker threads) instead of a private one.
- */
 
 /**
  * dst (cols × rows) = transpose of src (rows × cols), float32, by 4 × 4 tiles (eight shuffles per tile) with
@@ -704,13 +894,13 @@ function colsFastFunc() {
     // dl is zeroed where d is clamped (below -132.5 it may be huge: e·2^64 must stay 0) or -Infinity (dl NaN).
     set("lf0", `(v128.and ${get("lf0")} (f32x4.gt ${get("df0")} ${splatF(CLAMP_F)}))`),
     set("df0", `(f32x4.pmax ${get("df0")} ${splatF(CLAMP_F)})`),
-    set("tf0", `(f32x4.add (f32x4.mul ${get("df0")} ${splatF(INV_LN2_F)}) ${splatF(SHIFT_F)})`),
+    set("tf0", madd("f32x4", get("df0"), splatF(INV_LN2_F), splatF(SHIFT_F))),
     set("kf0", `(f32x4.sub ${get("tf0")} ${splatF(SHIFT_F)})`),
-    set("df0", `(f32x4.sub ${get("df0")} (f32x4.mul ${get("kf0")} ${splatF(LN2_HI_F)}))`),
-    set("df0", `(f32x4.add ${get("df0")} (f32x4.sub ${get("lf0")} (f32x4.mul ${get("kf0")} ${splatF(LN2_LO_F)})))`),
-    set("kf0", `(f32x4.add (f32x4.mul ${get("df0")} ${splatF(c[6])}) ${splatF(c[5])})`),
+    set("df0", nmadd("f32x4", get("kf0"), splatF(LN2_HI_F), get("df0"))),
+    set("df0", `(f32x4.add ${get("df0")} ${nmadd("f32x4", get("kf0"), splatF(LN2_LO_F), get("lf0"))})`),
+    set("kf0", madd("f32x4", get("df0"), splatF(c[6]), splatF(c[5]))),
   ];
-  for (let i = 4; i >= 0; i--) exp.push(set("kf0", `(f32x4.add (f32x4.mul ${get("kf0")} ${get("df0")}) ${splatF(c[i])})`));
+  for (let i = 4; i >= 0; i--) exp.push(set("kf0", madd("f32x4", get("kf0"), get("df0"), splatF(c[i]))));
   exp.push(set("kf0", `(f32x4.mul ${get("kf0")} (i32x4.shl ${get("tf0")} (i32.const 23)))`));
   exp.push("(v128.store (local.get $p) (local.get $kf0))");
   exp.push(`(local.set $w (i32.add (local.get $s) (i32.shl (i32.sub (local.get $q) (local.get $a)) (i32.const 1))))`);
@@ -782,7 +972,13 @@ function withConstants(text) {
   return text.replace("@@DECL@@", decl).replace("@@INIT@@", init);
 }
 
-export function generateWat(shared = false) {
+/**
+ * The WAT text of the module. `shared`: import a shared memory (for worker threads) instead of a private one.
+ * `relaxedSimd`: the relaxed-SIMD variant (fused multiply-adds where the engine has them, see `madd` above).
+ */
+export function generateWat(shared = false, relaxedSimd = false) {
+  relaxed.on = relaxedSimd;
+  V = Number(process.env.WASM_V ?? (relaxedSimd ? 4 : 8));
   const memory = shared ? '(import "env" "memory" (memory 1 65536 shared))' : '(import "env" "memory" (memory 1))';
   return `;; Generated by scripts/wasm-kernels.mjs: do not edit by hand.
 (module
@@ -791,6 +987,7 @@ export function generateWat(shared = false) {
   ${TRANSPOSE}
   ${expScalarFunc(true)}
   ${expScalarFunc(false)}
+  ${expDirectFunc()}
   ${withConstants(softmaxFunc(true))}
   ${withConstants(softmaxFastFunc())}
   ${withConstants(statsFunc(true))}
@@ -803,3 +1000,6 @@ export function generateWat(shared = false) {
 )
 `;
 }
+
+/** A tiny module using f32x4.relaxed_madd: it validates where the engine accepts relaxed SIMD (feature detection). */
+export const RELAXED_PROBE_WAT = `(module (func (param v128) (result v128) (f32x4.relaxed_madd (local.get 0) (local.get 0) (local.get 0))))`;

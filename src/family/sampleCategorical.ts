@@ -56,14 +56,21 @@ export function indicesResult(data: Int32Array, shape: number[], kind: ReturnTyp
  *
  * **Method.** `src/kernels/js/family/sampling.ts`: weights w_k = e^{(x_k−m)/T}
  * straight from the logits in float64 (exact differences), never from
- * rounded normalized probabilities. With replacement: inverse CDF on Σw
- * (one uniform per draw). Without: Gumbel top-k on log w_k + G_k. Filters in
- * Hugging Face's order: temperature, topK, topP, minP.
+ * rounded normalized probabilities. With replacement: inverse CDF on Σw,
+ * exact: one uniform per draw (53 bits) decides unless it lands within the
+ * float rounding margin of a segment boundary (probability at most
+ * (c²−1)·2^-50 for c candidates), where exact BigInt prefix sums and 53 more
+ * random bits per round settle it. Without: Gumbel top-k on log w_k + G_k.
+ * Filters in Hugging Face's order: temperature, topK, topP, minP.
  *
- * **Accuracy.** The distribution drawn is the exact softmax of the filtered
- * logits up to the float64 rounding of the weights and the 2^-53 resolution of
- * one uniform (a class of probability below about 2^-53 · n may be drawn with
- * the wrong, tiny, frequency). Chi-square goodness-of-fit tests at
+ * **Accuracy.** With replacement, class k is drawn with probability exactly
+ * w_k / Σw for the float64 weights w_k (each within about 1 ulp of
+ * e^{(x_k−m)/T}), however small (down to 2^-1074 relative), given a source of
+ * uniform 53-bit values such as `createRandom` (Math.random gives 52 bits in
+ * V8). Tested at a class of relative probability 2^-60 by forcing the first
+ * uniform into the boundary's 2^-53-wide window (rate 2^53·p within it).
+ * Without replacement, the Gumbel keys carry the 2^-53 resolution of one
+ * uniform per class. Chi-square goodness-of-fit tests at
  * significance 0.001 with pinned seeds (`test/family/sampleCategorical.test.ts`)
  * check each mode (report in the README, "Losses, gradients, sampling").
  *
@@ -75,6 +82,7 @@ export function indicesResult(data: Int32Array, shape: number[], kind: ReturnTyp
  * | +∞ entries | uniform among them |
  * | temperature 0 | uniform among the maxima |
  * | n > candidates, replacement false | throws INVALID_OPTION |
+ * | a `random` that stays on a boundary for 64 refinement draws | throws INVALID_OPTION (`options.random`) |
  *
  * @throws {SoftmaxError} NOT_A_NUMBER, RAGGED, INVALID_INPUT, SHAPE_MISMATCH, INVALID_AXIS, INVALID_OPTION, FULLY_MASKED.
  */
@@ -105,8 +113,16 @@ export function sampleCategorical(logits: Logits, options?: SampleCategoricalOpt
     const c = candidates(flat.data, off, stride, n, mask, filters, cand, w, key, order);
     if (c === SLICE_NAN) throw nanSlice(fn, s, flat.shape, axis);
     if (c === 0) throw fullyMaskedSlice(fn, s, flat.shape, axis);
-    if (replacement) drawWithReplacement(cand, w, c, cum, count, uniform, out, s * count, 1);
-    else {
+    if (replacement) {
+      if (!drawWithReplacement(cand, w, c, cum, count, uniform, out, s * count, 1)) {
+        throw new SoftmaxError({
+          code: "INVALID_OPTION",
+          fn,
+          arg: "options.random",
+          expected: "a uniform source in [0, 1) (64 further draws never settled one exact draw)",
+        });
+      }
+    } else {
       if (count > c) {
         throw new SoftmaxError({
           code: "INVALID_OPTION",

@@ -11,7 +11,8 @@ import { type KernelSpec, kernelSource } from "./wgsl/kernels.js";
 export interface Context {
   device: GPUDevice;
   caps: Caps;
-  layouts: { plain: GPUBindGroupLayout; split: GPUBindGroupLayout };
+  /** Bind group layouts by binding set (see {@link bindingSet}). */
+  layouts: Map<string, GPUBindGroupLayout>;
   pipelines: Map<string, GPUComputePipeline>;
   /** Set once `device.lost` resolves: later calls fail with a DEVICE error instead of leaving buffers unwritten. */
   lost: string | null;
@@ -43,25 +44,7 @@ export function capsOf(device: GPUDevice): Caps {
 export function contextOf(device: GPUDevice): Context {
   const ctx = contexts.get(device);
   if (ctx) return ctx;
-  const ro = { type: "read-only-storage" } as const;
-  const rw = { type: "storage" } as const;
-  const C = SHADER_COMPUTE;
-  const plain = device.createBindGroupLayout({
-    entries: [
-      { binding: 0, visibility: C, buffer: ro },
-      { binding: 1, visibility: C, buffer: rw },
-      { binding: 2, visibility: C, buffer: { type: "uniform" } },
-    ],
-  });
-  const split = device.createBindGroupLayout({
-    entries: [
-      { binding: 0, visibility: C, buffer: ro },
-      { binding: 1, visibility: C, buffer: rw },
-      { binding: 2, visibility: C, buffer: { type: "uniform" } },
-      { binding: 3, visibility: C, buffer: rw },
-    ],
-  });
-  const made: Context = { device, caps: capsOf(device), layouts: { plain, split }, pipelines: new Map(), lost: null, probe: null };
+  const made: Context = { device, caps: capsOf(device), layouts: new Map(), pipelines: new Map(), lost: null, probe: null };
   device.lost?.then((info) => {
     made.lost = info.message || info.reason || "device lost";
   });
@@ -119,16 +102,50 @@ fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) w: vec
   return ctx.probe;
 }
 
+/** Which optional bindings a kernel has: partials (3, split kernels), mask (4), status word (5). */
+export interface BindingSet {
+  split: boolean;
+  mask: boolean;
+  report: boolean;
+}
+
+/** The binding set of a spec. */
+export function bindingSet(spec: KernelSpec): BindingSet {
+  const split = spec.kind === "split1" || spec.kind === "split2";
+  if (spec.kind === "copy") return { split, mask: false, report: false };
+  return { split, mask: spec.io.mask, report: spec.io.report && spec.kind !== "split1" };
+}
+
+/** The bind group layout of a binding set, made once per device. */
+export function layoutFor(ctx: Context, b: BindingSet): GPUBindGroupLayout {
+  const key = `${+b.split}${+b.mask}${+b.report}`;
+  let l = ctx.layouts.get(key);
+  if (l) return l;
+  const C = SHADER_COMPUTE;
+  const ro = { type: "read-only-storage" } as const;
+  const rw = { type: "storage" } as const;
+  const entries: GPUBindGroupLayoutEntry[] = [
+    { binding: 0, visibility: C, buffer: ro },
+    { binding: 1, visibility: C, buffer: rw },
+    { binding: 2, visibility: C, buffer: { type: "uniform" } },
+  ];
+  if (b.split) entries.push({ binding: 3, visibility: C, buffer: rw });
+  if (b.mask) entries.push({ binding: 4, visibility: C, buffer: ro });
+  if (b.report) entries.push({ binding: 5, visibility: C, buffer: rw });
+  l = ctx.device.createBindGroupLayout({ label: `softmax bindings ${key}`, entries });
+  ctx.layouts.set(key, l);
+  return l;
+}
+
 /** The pipeline of a spec, compiled on first use. */
 export function pipelineOf(ctx: Context, spec: KernelSpec): GPUComputePipeline {
   const key = JSON.stringify(spec);
   let p = ctx.pipelines.get(key);
   if (p) return p;
-  const split = spec.kind === "split1" || spec.kind === "split2";
   const module = ctx.device.createShaderModule({ label: `softmax ${key}`, code: kernelSource(spec) });
   p = ctx.device.createComputePipeline({
     label: `softmax ${key}`,
-    layout: ctx.device.createPipelineLayout({ bindGroupLayouts: [split ? ctx.layouts.split : ctx.layouts.plain] }),
+    layout: ctx.device.createPipelineLayout({ bindGroupLayouts: [layoutFor(ctx, bindingSet(spec))] }),
     compute: { module, entryPoint: "main" },
   });
   ctx.pipelines.set(key, p);
@@ -147,10 +164,27 @@ export interface Prepared {
   temporaries: GPUBuffer[];
 }
 
-const UNIFORM_BYTES = 32;
+const UNIFORM_BYTES = 48;
 
-/** Builds bind groups and uniforms for a plan reading `inBytes` of `input` and writing `outBytes` of `output`, both from offset 0. */
-export function prepare(ctx: Context, plan: Plan, input: GPUBuffer, inBytes: number, output: GPUBuffer, outBytes: number): Prepared {
+/** The buffers of one call: input and output (from offset 0, with their binding sizes), and the optional mask and status word. */
+export interface CallBuffers {
+  input: GPUBuffer;
+  inBytes: number;
+  output: GPUBuffer;
+  outBytes: number;
+  mask?: { buffer: GPUBuffer; bytes: number };
+  status?: GPUBuffer;
+}
+
+/** Scalars of one call written to the uniforms: the temperature as a float32 pair, and the nothing-counted fill value. */
+export interface CallScalars {
+  th: number;
+  tl: number;
+  none: number;
+}
+
+/** Builds bind groups and uniforms for a plan over the call's buffers. */
+export function prepare(ctx: Context, plan: Plan, b: CallBuffers, sc: CallScalars = { th: 1, tl: 0, none: 0 }): Prepared {
   const { device } = ctx;
   const temporaries: GPUBuffer[] = [];
   const partials = plan.partials > 0 ? device.createBuffer({ label: "softmax partials", size: plan.partials * 16, usage: BUFFER.STORAGE }) : null;
@@ -162,16 +196,18 @@ export function prepare(ctx: Context, plan: Plan, input: GPUBuffer, inBytes: num
     temporaries.push(u);
     const data = new ArrayBuffer(UNIFORM_BYTES);
     new Uint32Array(data, 0, 6).set([d.params.rows, d.params.c, d.params.inner, nx, d.params.parts, d.params.partC]);
-    new Float32Array(data, 24, 2).set([Number.NEGATIVE_INFINITY, Number.NaN]);
+    new Float32Array(data, 24, 5).set([Number.NEGATIVE_INFINITY, Number.NaN, sc.th, sc.tl, sc.none]);
     device.queue.writeBuffer(u, 0, data);
+    const set = bindingSet(d.spec);
     const entries: GPUBindGroupEntry[] = [
-      { binding: 0, resource: { buffer: input, offset: 0, size: inBytes } },
-      { binding: 1, resource: { buffer: output, offset: 0, size: outBytes } },
+      { binding: 0, resource: { buffer: b.input, offset: 0, size: b.inBytes } },
+      { binding: 1, resource: { buffer: b.output, offset: 0, size: b.outBytes } },
       { binding: 2, resource: { buffer: u } },
     ];
-    const split = d.spec.kind === "split1" || d.spec.kind === "split2";
-    if (split && partials) entries.push({ binding: 3, resource: { buffer: partials } });
-    const group = device.createBindGroup({ layout: split ? ctx.layouts.split : ctx.layouts.plain, entries });
+    if (set.split && partials) entries.push({ binding: 3, resource: { buffer: partials } });
+    if (set.mask && b.mask) entries.push({ binding: 4, resource: { buffer: b.mask.buffer, offset: 0, size: b.mask.bytes } });
+    if (set.report && b.status) entries.push({ binding: 5, resource: { buffer: b.status, offset: 0, size: 4 } });
+    const group = device.createBindGroup({ layout: layoutFor(ctx, set), entries });
     return { pipeline, group, nx, ny };
   });
   return {

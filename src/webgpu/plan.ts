@@ -2,7 +2,7 @@
  * The planner: which kernel class, with which compile-time parameters, for a
  * slice layout (outer, n, inner) on a device. Pure arithmetic, no GPU calls.
  */
-import type { KernelSpec, Op } from "./wgsl/kernels.js";
+import { type IO, type KernelSpec, type Op, PLAIN_IO, type Width } from "./wgsl/kernels.js";
 
 /** What the planner needs to know about a device. */
 export interface Caps {
@@ -61,20 +61,30 @@ function nextPow2(v: number): number {
   return p;
 }
 
-/** The plan for `op` over slices (outer, n, inner), n ≥ 1 and outer·inner ≥ 1. */
-export function planFor(op: Op, outer: number, n: number, inner: number, caps: Caps, tuning: Tuning = DEFAULT_TUNING): Plan {
+/**
+ * The chunk width: vec4 when n is a multiple of 4; with float16 storage (in or out) vec2 when n is even
+ * (so that every u32 of halves lies inside one row and has one writer), else scalar.
+ */
+export function widthFor(n: number, io: IO): Width {
+  if (n % 4 === 0) return 4;
+  if ((io.xh || io.yh) && n % 2 === 0) return 2;
+  return 1;
+}
+
+/** The plan for `op` over slices (outer, n, inner), n ≥ 1 and outer·inner ≥ 1, reading and writing as `io` says. */
+export function planFor(op: Op, outer: number, n: number, inner: number, caps: Caps, tuning: Tuning = DEFAULT_TUNING, io: IO = PLAIN_IO): Plan {
   const { wg, sg } = caps;
   const base = { inner, parts: 0, partC: 0 };
   if (inner > 1) {
     const cols = outer * inner;
     return {
       cls: "strided",
-      dispatches: [{ spec: { kind: "strided", op, WG: wg }, groups: Math.ceil(cols / wg), params: { ...base, rows: cols, c: n } }],
+      dispatches: [{ spec: { kind: "strided", op, WG: wg, io }, groups: Math.ceil(cols / wg), params: { ...base, rows: cols, c: n } }],
       partials: 0,
     };
   }
   const rows = outer;
-  const W: 1 | 4 = n % 4 === 0 ? 4 : 1;
+  const W = widthFor(n, io);
   const c = n / W;
   const T = Math.min(wg, nextPow2(Math.ceil(c / tuning.targetV)));
   const V = Math.ceil(c / T);
@@ -87,8 +97,8 @@ export function planFor(op: Op, outer: number, n: number, inner: number, caps: C
       return {
         cls: "split",
         dispatches: [
-          { spec: { kind: "split1", W, WG: swg, S: sg }, groups: rows * parts, params },
-          { spec: { kind: "split2", op, W, WG: swg, S: sg }, groups: op === "logSumExp" ? rows : rows * parts, params },
+          { spec: { kind: "split1", W, WG: swg, S: sg, io: { ...io, yh: false, report: false } }, groups: rows * parts, params },
+          { spec: { kind: "split2", op, W, WG: swg, S: sg, io }, groups: op === "logSumExp" ? rows : rows * parts, params },
         ],
         partials: rows * parts,
       };
@@ -98,13 +108,13 @@ export function planFor(op: Op, outer: number, n: number, inner: number, caps: C
     const R = wg / T;
     return {
       cls: "rows",
-      dispatches: [{ spec: { kind: "rows", op, W, T, V, WG: wg, S: sg }, groups: Math.ceil(rows / R), params: { ...base, rows, c } }],
+      dispatches: [{ spec: { kind: "rows", op, W, T, V, WG: wg, S: sg, io }, groups: Math.ceil(rows / R), params: { ...base, rows, c } }],
       partials: 0,
     };
   }
   return {
     cls: "online",
-    dispatches: [{ spec: { kind: "online", op, W, WG: wg, S: sg }, groups: rows, params: { ...base, rows, c } }],
+    dispatches: [{ spec: { kind: "online", op, W, WG: wg, S: sg, io }, groups: rows, params: { ...base, rows, c } }],
     partials: 0,
   };
 }

@@ -66,6 +66,125 @@ async function typeLogit(i: number, text: string): Promise<void> {
   await box.pressSequentially(text);
 }
 
+type Rgb = [number, number, number];
+
+/** The colours that carry the page, as computed in the browser: each text colour with the background it sits on. */
+interface Palette {
+  page: Rgb;
+  ink: Rgb;
+  paper: Rgb;
+  lede: Rgb;
+  hint: Rgb;
+  summaryInk: Rgb;
+  summaryBack: Rgb;
+  button: Rgb;
+  buttonBack: Rgb;
+  navInk: Rgb;
+  navBack: Rgb;
+  computed: Rgb;
+  argmaxNote: Rgb;
+  bar: Rgb;
+  hotBar: Rgb;
+  track: Rgb;
+  curve: Rgb;
+  axisText: Rgb;
+  marker: Rgb;
+}
+
+const TEXT_PAIRS = [
+  "h1 on page",
+  "lede on page",
+  "text on card",
+  "hint on card",
+  "summary",
+  "button",
+  "step nav",
+  "computed row",
+  "argmax note",
+  "axis labels",
+] as const;
+const GRAPHIC_PAIRS = ["bar on track", "argmax bar on track", "curve on card", "marker on card"] as const;
+
+async function palette(): Promise<Palette> {
+  const raw = await page.evaluate(() => {
+    const rgb = (v: string): number[] => {
+      const m = v.match(/[\d.]+/g);
+      if (m === null || m.length < 3) throw new Error(`not a colour: ${v}`);
+      return m.slice(0, 3).map(Number);
+    };
+    const q = (sel: string): Element => {
+      const e = document.querySelector(sel);
+      if (e === null) throw new Error(`no ${sel}`);
+      return e;
+    };
+    const prop = (sel: string, p: string, pseudo?: string): number[] => rgb(getComputedStyle(q(sel), pseudo).getPropertyValue(p));
+    /** The first opaque background at or above the element. */
+    const back = (sel: string): number[] => {
+      for (let e: Element | null = q(sel); e !== null; e = e.parentElement) {
+        const c = getComputedStyle(e).backgroundColor;
+        if (!/rgba\(.*,\s*0\)$/.test(c) && c !== "transparent") return rgb(c);
+      }
+      throw new Error(`no background behind ${sel}`);
+    };
+    return {
+      page: back("header.top"),
+      ink: prop("#walk > p", "color"),
+      paper: back("#walk > p"),
+      lede: prop(".lede", "color"),
+      hint: prop("#logit-help", "color"),
+      summaryInk: prop("#summary", "color"),
+      summaryBack: back("#summary"),
+      button: prop("#add-class", "color"),
+      buttonBack: prop("#add-class", "background-color"),
+      navInk: prop(".step-nav a", "color"),
+      navBack: back(".step-nav a"),
+      computed: prop("#step-1 tr.computed td", "color"),
+      argmaxNote: prop("#rows tr.predicted .value", "color", "::after"),
+      bar: prop("#rows tr:not(.predicted) .bar", "background-color"),
+      hotBar: prop("#rows tr.predicted .bar", "background-color"),
+      track: prop("#rows .track", "background-color"),
+      curve: prop("#sigmoid-chart path.curve-b", "stroke"),
+      axisText: prop("#sigmoid-chart .grid text", "fill"),
+      marker: prop("#sigmoid-chart .marker", "stroke"),
+    };
+  });
+  return raw as unknown as Palette;
+}
+
+/** WCAG 2 relative luminance of an sRGB colour. */
+function luminance([r, g, b]: Rgb): number {
+  const lin = (c: number): number => {
+    const v = c / 255;
+    return v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+  };
+  return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+}
+
+/** WCAG 2 contrast ratio (L1 + 0.05) / (L2 + 0.05). */
+function contrast(a: Rgb, b: Rgb): number {
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x) as [number, number];
+  return (hi + 0.05) / (lo + 0.05);
+}
+
+function contrasts(p: Palette): Record<(typeof TEXT_PAIRS)[number] | (typeof GRAPHIC_PAIRS)[number], number> {
+  return {
+    "h1 on page": contrast(p.ink, p.page),
+    "lede on page": contrast(p.lede, p.page),
+    "text on card": contrast(p.ink, p.paper),
+    "hint on card": contrast(p.hint, p.paper),
+    summary: contrast(p.summaryInk, p.summaryBack),
+    button: contrast(p.button, p.buttonBack),
+    "step nav": contrast(p.navInk, p.navBack),
+    "computed row": contrast(p.computed, p.paper),
+    "argmax note": contrast(p.argmaxNote, p.paper),
+    "axis labels": contrast(p.axisText, p.paper),
+    "bar on track": contrast(p.bar, p.track),
+    "argmax bar on track": contrast(p.hotBar, p.track),
+    "curve on card": contrast(p.curve, p.paper),
+    "marker on card": contrast(p.marker, p.paper),
+  };
+}
+
 beforeAll(async () => {
   chromiumPath(); // throws, with how to install it, when Chromium is missing: these tests fail, never skip
   outDir = await mkdtemp(join(tmpdir(), "softmax-explorer-dist-"));
@@ -245,10 +364,12 @@ describe("explorer page (Chromium)", () => {
       { id: "13-31-5", x: [13, 31, 5], d: "full", seed: [1.52299795e-8, 9.99999985e-1, 5.10908895e-12] },
       { id: "0-100-0", x: [0, 100, 0], d: "full", seed: [3.72007598e-44, 1, 3.72007598e-44] },
     ];
-    expect(await page.locator("#preset option").count()).toBe(cases.length);
+    expect(await page.locator("#preset option").count()).toBe(cases.length + 1); // and "custom", not selectable
+    expect(await page.locator('#preset option[value="custom"]').isDisabled()).toBe(true);
     for (const c of cases) {
       await page.locator("#preset").selectOption(c.id);
       expect(await page.locator("#all-logits").inputValue()).toBe(`[${c.x.join(", ")}]`);
+      expect(new URLSearchParams(new URL(page.url()).hash.slice(1)).get("preset")).toBe(c.id);
       const shown = await valueCells();
       if (c.d === "full") {
         // Shortest round-trip text, within the library's 4 ulp of the 60-digit value. (Chromium's Math.exp and
@@ -271,6 +392,110 @@ describe("explorer page (Chromium)", () => {
         expect(Math.abs(v - s), `${c.id}[${i}]: shown ${shown[i]}, seed ${s}`).toBeLessThanOrEqual(tol);
       });
     }
+  });
+
+  it("the preset menu follows the logits and labels: custom after an edit, the preset again when edited back; the link agrees", async () => {
+    await open();
+    const menu = page.locator("#preset");
+    const hash = (): URLSearchParams => new URLSearchParams(new URL(page.url()).hash.slice(1));
+    const walkthroughSource = (await page.locator("#preset-source").textContent()) ?? "";
+    expect(await menu.inputValue()).toBe("walkthrough");
+    expect(walkthroughSource).toMatch(/^Seed 000/);
+    expect(hash().get("preset")).toBe("walkthrough");
+    // An edited logit: the menu says custom, the source line says so, and the link no longer names the preset.
+    await typeLogit(0, "4.5");
+    expect(await menu.inputValue()).toBe("custom");
+    expect(await menu.locator("option:checked").textContent()).toBe("custom (edited logits or labels)");
+    expect(await page.locator("#preset-source").textContent()).toMatch(/^Custom logits or labels/);
+    expect(hash().get("preset")).toBeNull();
+    expect(hash().get("x")).toBe("4.5,1,2,3");
+    // Typing the preset's value back restores its name.
+    await typeLogit(0, "-1");
+    expect(await menu.inputValue()).toBe("walkthrough");
+    expect(await page.locator("#preset-source").textContent()).toBe(walkthroughSource);
+    expect(hash().get("preset")).toBe("walkthrough");
+    // A label counts too; mask, temperature, view and decimals are settings on top of a preset.
+    await page.getByLabel("Label of class 1", { exact: true }).fill("kitten");
+    expect(await menu.inputValue()).toBe("custom");
+    expect(hash().get("preset")).toBeNull();
+    await page.getByLabel("Label of class 1", { exact: true }).fill("cat");
+    expect(await menu.inputValue()).toBe("walkthrough");
+    await page.getByLabel("Mask class 2", { exact: true }).check();
+    await page.locator("#t-exact").fill("2");
+    await page.locator("#decimals").selectOption("4");
+    expect(await menu.inputValue()).toBe("walkthrough");
+    expect(hash().get("preset")).toBe("walkthrough");
+    // A class added or a list pasted is custom; a pasted list equal to a preset's logits (same labels) is that preset.
+    await page.getByRole("button", { name: "Add a class" }).click();
+    expect(await menu.inputValue()).toBe("custom");
+    await page.locator("#all-logits").fill("-1, 1, 2, 3");
+    await page.locator("#all-logits").press("Enter");
+    expect(await menu.inputValue()).toBe("walkthrough");
+    // The link reproduces the menu: reloading a preset's address shows that preset (and its source), not the first.
+    await menu.selectOption("cat-dog");
+    const catDog = page.url();
+    await open(new URL(catDog).hash);
+    expect(await menu.inputValue()).toBe("cat-dog");
+    expect(await page.locator("#preset-source").textContent()).toMatch(/^Seed 002/);
+    expect(await page.locator("#all-logits").inputValue()).toBe("[1.25, 2.44, 0.78, 0.12]");
+    // A custom address shows custom; a short link #preset=<id> loads the preset with its rounding.
+    await open("#x=1,2");
+    expect(await menu.inputValue()).toBe("custom");
+    expect(await valueCells()).toEqual(softmax([1, 2]).map((v) => fixed(v, 2)));
+    await open("#preset=five");
+    expect(await menu.inputValue()).toBe("five");
+    expect(await page.locator("#all-logits").inputValue()).toBe("[1.3, 5.1, 2.2, 0.7, 1.1]");
+    expect(await page.locator("#decimals").inputValue()).toBe("2");
+    expect(hash().get("x")).toBe("1.3,5.1,2.2,0.7,1.1");
+  });
+
+  it("has a dark theme: follows prefers-color-scheme, a Theme control pins light or dark (remembered), contrast holds in both", async () => {
+    await page.emulateMedia({ colorScheme: "light" });
+    await open();
+    const light = await palette();
+    await page.emulateMedia({ colorScheme: "dark" });
+    const dark = await palette();
+    // Every colour below changes with the system setting (computed styles, not the stylesheet's text).
+    for (const key of Object.keys(light) as (keyof Palette)[]) expect(dark[key], key).not.toEqual(light[key]);
+    expect(luminance(dark.page)).toBeLessThan(0.02);
+    expect(luminance(light.page)).toBeGreaterThan(0.85);
+    for (const [name, pal] of [
+      ["light", light],
+      ["dark", dark],
+    ] as const) {
+      const report = contrasts(pal);
+      console.log(
+        `contrast, ${name} theme: ${Object.entries(report)
+          .map(([k, v]) => `${k} ${v.toFixed(2)}`)
+          .join(", ")}`,
+      );
+      // Text (WCAG 1.4.3): 4.5:1. Bars, the chart's curve and marker (non-text, WCAG 1.4.11): 3:1.
+      for (const k of TEXT_PAIRS) expect(report[k], `${name}: ${k}`).toBeGreaterThanOrEqual(4.5);
+      for (const k of GRAPHIC_PAIRS) expect(report[k], `${name}: ${k}`).toBeGreaterThanOrEqual(3);
+    }
+    // The Theme control pins a palette over the system's, and this browser remembers it (localStorage).
+    const theme = page.locator("#theme");
+    expect(await theme.inputValue()).toBe("auto");
+    await theme.selectOption("light");
+    expect(await palette()).toEqual(light);
+    await open();
+    expect(await theme.inputValue()).toBe("light");
+    expect(await palette()).toEqual(light);
+    await theme.selectOption("auto");
+    expect(await palette()).toEqual(dark);
+    await page.emulateMedia({ colorScheme: "light" });
+    await theme.selectOption("dark");
+    expect(await palette()).toEqual(dark);
+    expect(await page.evaluate(() => localStorage.getItem("softmax-explorer-theme"))).toBe("dark");
+    // Back to following the system (and the light screenshot below).
+    await theme.selectOption("auto");
+    expect(await page.evaluate(() => localStorage.getItem("softmax-explorer-theme"))).toBeNull();
+    expect(await palette()).toEqual(light);
+    await page.waitForTimeout(200);
+    await mkdir(join(ROOT, "test-results"), { recursive: true });
+    await page.emulateMedia({ colorScheme: "dark" });
+    await writeFile(join(ROOT, "test-results", "explorer-dark.png"), await page.screenshot({ fullPage: true }));
+    await page.emulateMedia({ colorScheme: "light" });
   });
 
   it("plots σ(z) against softmax([z, 0])[0] and compares divide-by-sum on the seed's vectors", async () => {

@@ -1,6 +1,12 @@
 /** Dispatch rules: which kernel runs, forcing it both ways, and the precision option. */
 import { afterEach, describe, expect, it } from "vitest";
 import { backend, lastBackend, logSoftmax, logSumExp, setBackend, softmax, WASM_MIN_ELEMENTS } from "../../src/index.js";
+import { RELAXED_PROBE } from "../../src/kernels/wasm/module.js";
+import { relaxedSupported } from "../../src/kernels/wasm/runtime.js";
+import { logits, ran, referenceRow, ulpError } from "./reference.js";
+
+/** The variant "auto" picks here: relaxed SIMD where it validates. */
+const AUTO = relaxedSupported() ? "relaxed" : "simd128";
 
 const big = Float32Array.from({ length: 4 * 256 }, (_, i) => Math.sin(i) * 5);
 const shape = [4, 256];
@@ -12,9 +18,9 @@ describe("dispatch", () => {
     expect(backend()).toBe("auto");
     for (const f of [softmax, logSoftmax, logSumExp] as ((x: unknown, o?: unknown) => unknown)[]) {
       f({ data: big, shape });
-      expect(lastBackend()).toBe("wasm-exact");
+      expect(lastBackend()).toBe(ran("exact", AUTO));
       f({ data: big, shape }, { precision: "fast" });
-      expect(lastBackend()).toBe("wasm-fast");
+      expect(lastBackend()).toBe(ran("fast", AUTO));
     }
   });
 
@@ -38,10 +44,10 @@ describe("dispatch", () => {
     setBackend("wasm");
     expect(backend()).toBe("wasm");
     const small = softmax(new Float32Array([1, 2, 3]));
-    expect(lastBackend()).toBe("wasm-exact");
+    expect(lastBackend()).toBe(ran("exact", AUTO));
     expect(Array.from(small as Float32Array)).toEqual(Array.from(Float32Array.from([0.09003057, 0.24472848, 0.66524094])));
     const wasm = softmax({ data: big, shape }).data as Float32Array;
-    expect(lastBackend()).toBe("wasm-exact");
+    expect(lastBackend()).toBe(ran("exact", AUTO));
     expect(Array.from(wasm)).toEqual(Array.from(js));
   });
 
@@ -58,5 +64,36 @@ describe("dispatch", () => {
     }
     // Validated even where the JS kernel runs.
     expect(() => softmax([1, 2], { precision: 1 as never })).toThrow(expect.objectContaining({ code: "INVALID_OPTION" }));
+  });
+
+  it("relaxed SIMD: detected with a probe module, used by auto exactly where it validates", () => {
+    const probe = Uint8Array.from(atob(RELAXED_PROBE), (c) => c.charCodeAt(0));
+    expect(relaxedSupported()).toBe(WebAssembly.validate(probe));
+    const flag = process.execArgv.includes("--experimental-wasm-relaxed-simd");
+    // Node 20 (V8 11.3) validates relaxed SIMD only behind the flag; Node 22 and later by default.
+    if (Number(process.versions.node.split(".")[0]) === 20) expect(relaxedSupported()).toBe(flag);
+    softmax({ data: big, shape }, { precision: "fast" });
+    expect(lastBackend()).toBe(relaxedSupported() ? "wasm-relaxed-fast" : "wasm-fast");
+  });
+
+  it("each variant forceable: wasm-simd128 always, wasm-relaxed where it validates (else JS runs)", () => {
+    const x = logits(5 * 300, 7);
+    const exact: Float32Array[] = [];
+    for (const b of ["js", "wasm-simd128", "wasm-relaxed"] as const) {
+      setBackend(b);
+      expect(backend()).toBe(b);
+      exact.push(softmax({ data: x, shape: [5, 300] }).data as Float32Array);
+      const want = b === "js" || (b === "wasm-relaxed" && !relaxedSupported()) ? "js" : ran("exact", b === "wasm-relaxed" ? "relaxed" : "simd128");
+      expect(lastBackend()).toBe(want);
+      const fast = logSoftmax({ data: x, shape: [5, 300] }, { precision: "fast" }).data as Float32Array;
+      expect(lastBackend()).toBe(want === "js" ? "js" : want.replace("exact", "fast"));
+      for (let r = 0; r < 5; r++) {
+        const ref = referenceRow(x.subarray(r * 300, (r + 1) * 300)).logSoftmax;
+        for (let i = 0; i < 300; i++) expect(ulpError(fast[r * 300 + i] as number, ref[i] as number)).toBeLessThanOrEqual(2.5);
+      }
+    }
+    // Exact mode: the JS kernel's bits on both variants.
+    expect(Array.from(exact[1] as Float32Array)).toEqual(Array.from(exact[0] as Float32Array));
+    expect(Array.from(exact[2] as Float32Array)).toEqual(Array.from(exact[0] as Float32Array));
   });
 });

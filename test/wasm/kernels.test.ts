@@ -6,14 +6,14 @@
 import fc from "fast-check";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { lastBackend, logSoftmax, logSumExp, setBackend, softmax, wasmSupported } from "../../src/index.js";
-import { logits, referenceRow, ulpError } from "./reference.js";
+import { logits, ran, referenceRow, ulpError, WASM } from "./reference.js";
 
 type Fn = "softmax" | "logSoftmax" | "logSumExp";
 const FNS = { softmax, logSoftmax, logSumExp } as const;
 const MODES = ["exact", "fast"] as const;
 
 /** Runs fn on a [rows, n] float32 tensor with a forced backend; returns the flat result. */
-function run(fn: Fn, data: Float32Array, shape: number[], options: Record<string, unknown>, backend: "js" | "wasm"): Float32Array {
+function run(fn: Fn, data: Float32Array, shape: number[], options: Record<string, unknown>, backend: "js" | typeof WASM): Float32Array {
   setBackend(backend);
   const r = (FNS[fn] as (x: unknown, o: unknown) => unknown)({ data, shape }, options) as { data: Float32Array };
   return r.data;
@@ -43,8 +43,8 @@ describe("WASM kernels against 40-digit decimal.js", () => {
         let rounded = 0;
         for (const [rows, n] of cases) {
           const x = logits(rows * n, rows * 1000 + n);
-          const y = run(fn, x, [rows, n], { precision: mode }, "wasm");
-          expect(lastBackend()).toBe(`wasm-${mode}`);
+          const y = run(fn, x, [rows, n], { precision: mode }, WASM);
+          expect(lastBackend()).toBe(ran(mode));
           for (let r = 0; r < rows; r++) {
             const ref = referenceRow(x.subarray(r * n, (r + 1) * n));
             const refs = fn === "logSumExp" ? [ref.logSumExp] : ref[fn];
@@ -71,10 +71,10 @@ describe("WASM kernels against 40-digit decimal.js", () => {
     const x = new Float32Array([0, -46, -46, -46, -46, -46, -46, -46, -46, -46, -46, -46, -46, -46, -46, -46, -46]);
     const ref = referenceRow(x);
     for (const mode of MODES) {
-      const y = run("logSoftmax", x, [x.length], { precision: mode }, "wasm");
+      const y = run("logSoftmax", x, [x.length], { precision: mode }, WASM);
       expect(ulpError(y[0] as number, ref.logSoftmax[0] as number)).toBeLessThanOrEqual(mode === "exact" ? 0.5 : 2.5);
       expect(y[0]).toBeLessThan(0);
-      const s = run("softmax", x, [x.length], { precision: mode }, "wasm");
+      const s = run("softmax", x, [x.length], { precision: mode }, WASM);
       ref.softmax.forEach((v, i) => {
         expect(ulpError(s[i] as number, v)).toBeLessThanOrEqual(mode === "exact" ? 0.5 : 2.5);
       });
@@ -86,11 +86,51 @@ describe("WASM kernels against 40-digit decimal.js", () => {
     for (let i = 0; i < x.length; i++) x[i] = -(i * 110) / 39 + 1e4;
     const ref = referenceRow(x);
     for (const mode of MODES) {
-      const y = run("softmax", x, [x.length], { precision: mode }, "wasm");
+      const y = run("softmax", x, [x.length], { precision: mode }, WASM);
       ref.softmax.forEach((v, i) => {
         expect(ulpError(y[i] as number, v)).toBeLessThanOrEqual(mode === "exact" ? 0.5 : 2.5);
       });
     }
+  });
+
+  // Pass 2 has two loops per row (scripts/wasm-kernels.mjs, pass2Fast): a direct one, reducing x itself against
+  // K = round(m/ln2) without x - m, while K is in range, and the general one (TwoSum of x - m) beyond.
+  it("both loops of pass 2: maxima around the edges of the direct loop's range, clamped entries, maxima in the scalar tail", () => {
+    const ln2 = Math.LN2;
+    // Fast mode's direct loop takes K in [-63, 253]; exact mode's K in [-1000, 2000].
+    const ks = [-1001, -1000, -999, -64, -63, -62, 0, 252, 253, 254, 1999, 2000, 2001];
+    const worst = { exact: 0, fast: 0 };
+    let rows = 0;
+    for (const k of ks) {
+      for (const off of [-0.49, 0, 0.49]) {
+        for (const n of [37, 64]) {
+          const m = Math.fround((k + off) * ln2);
+          const x = logits(n, rows++, 3);
+          for (let i = 0; i < n; i++) x[i] = Math.fround(m - 1 - Math.abs(x[i] as number));
+          // the maximum in the vector body, or in the scalar tail (n = 37: the last 5 entries)
+          x[n === 37 ? 35 : 9] = m;
+          x[3] = Number.NEGATIVE_INFINITY;
+          x[4] = Math.fround(m - 1e4);
+          x[5] = Math.fround(m - 131);
+          x[6] = Math.fround(m - 103.5);
+          x[7] = Math.fround(m - 745.5);
+          x[8] = Math.fround(m - 0.25);
+          const ref = referenceRow(x);
+          for (const mode of MODES) {
+            const s = run("softmax", x, [n], { precision: mode }, WASM);
+            const l = run("logSoftmax", x, [n], { precision: mode }, WASM);
+            const e = run("logSumExp", x, [n], { precision: mode }, WASM);
+            expect(lastBackend()).toBe(ran(mode));
+            for (let i = 0; i < n; i++) {
+              worst[mode] = Math.max(worst[mode], ulpError(s[i] as number, ref.softmax[i] as number), ulpError(l[i] as number, ref.logSoftmax[i] as number));
+            }
+            worst[mode] = Math.max(worst[mode], ulpError(e[0] as number, ref.logSumExp));
+          }
+        }
+      }
+    }
+    expect(worst.exact).toBeLessThanOrEqual(0.5);
+    expect(worst.fast).toBeLessThanOrEqual(2.5);
   });
 
   it("fast mode stays within 2.5 ulp on a row of 10^6 (against the float64 JS kernel)", () => {
@@ -99,8 +139,8 @@ describe("WASM kernels against 40-digit decimal.js", () => {
     setBackend("js");
     const ref = softmax({ data: Float64Array.from(x), shape: [n] }).data as Float64Array;
     const refLog = logSoftmax({ data: Float64Array.from(x), shape: [n] }).data as Float64Array;
-    const y = run("softmax", x, [n], { precision: "fast" }, "wasm");
-    const yl = run("logSoftmax", x, [n], { precision: "fast" }, "wasm");
+    const y = run("softmax", x, [n], { precision: "fast" }, WASM);
+    const yl = run("logSoftmax", x, [n], { precision: "fast" }, WASM);
     let worst = 0;
     for (let i = 0; i < n; i++) worst = Math.max(worst, ulpError(y[i] as number, ref[i] as number), ulpError(yl[i] as number, refLog[i] as number));
     expect(worst).toBeLessThanOrEqual(2.5);
@@ -114,8 +154,8 @@ describe("WASM kernels against the JavaScript kernels", () => {
     for (const fn of ["softmax", "logSoftmax", "logSumExp"] as Fn[]) {
       for (const axis of [0, 1, 2, -1]) {
         const js = run(fn, x, shape, { axis }, "js");
-        const wasm = run(fn, x, shape, { axis, precision: "exact" }, "wasm");
-        expect(lastBackend()).toBe("wasm-exact");
+        const wasm = run(fn, x, shape, { axis, precision: "exact" }, WASM);
+        expect(lastBackend()).toBe(ran("exact"));
         let same = 0;
         for (let i = 0; i < js.length; i++) {
           if (Object.is(js[i], wasm[i])) same++;
@@ -145,7 +185,7 @@ describe("WASM kernels against the JavaScript kernels", () => {
       for (const mode of MODES) {
         for (const onFullyMasked of ["zeros", "nan"]) {
           const js = run(fn, x, [rows.length, n], { onFullyMasked }, "js");
-          const wasm = run(fn, x, [rows.length, n], { precision: mode, onFullyMasked }, "wasm");
+          const wasm = run(fn, x, [rows.length, n], { precision: mode, onFullyMasked }, WASM);
           for (let i = 0; i < js.length; i++) {
             const a = js[i] as number;
             const b = wasm[i] as number;
@@ -164,10 +204,10 @@ describe("WASM kernels against the JavaScript kernels", () => {
     const where = Array.from({ length: rows }, (_, r) => Array.from({ length: n }, (_, i) => (r === 4 ? false : (i * 7 + r) % 5 !== 0)));
     for (const fn of ["softmax", "logSoftmax", "logSumExp"] as Fn[]) {
       const js = run(fn, x, [rows, n], { where }, "js");
-      const wasm = run(fn, x, [rows, n], { where, precision: "exact" }, "wasm");
+      const wasm = run(fn, x, [rows, n], { where, precision: "exact" }, WASM);
       expect(wasm.length).toBe(js.length);
       for (let i = 0; i < js.length; i++) expect(Object.is(js[i], wasm[i]) || ulpError(wasm[i] as number, js[i] as number) <= 1).toBe(true);
-      expect(() => run(fn, x, [rows, n], { where, onFullyMasked: "error" }, "wasm")).toThrow(expect.objectContaining({ code: "FULLY_MASKED" }));
+      expect(() => run(fn, x, [rows, n], { where, onFullyMasked: "error" }, WASM)).toThrow(expect.objectContaining({ code: "FULLY_MASKED" }));
     }
   });
 
@@ -178,8 +218,8 @@ describe("WASM kernels against the JavaScript kernels", () => {
     for (const fn of ["softmax", "logSoftmax", "logSumExp"] as Fn[]) {
       for (const axis of [0, 1]) {
         const js = run(fn, x, shape, { axis, where }, "js");
-        const wasm = run(fn, x, shape, { axis, where, precision: "exact" }, "wasm");
-        expect(lastBackend()).toBe("wasm-exact");
+        const wasm = run(fn, x, shape, { axis, where, precision: "exact" }, WASM);
+        expect(lastBackend()).toBe(ran("exact"));
         for (let i = 0; i < js.length; i++) expect(Object.is(js[i], wasm[i]) || ulpError(wasm[i] as number, js[i] as number) <= 1).toBe(true);
       }
     }
@@ -203,8 +243,8 @@ describe("WASM kernels against the JavaScript kernels", () => {
         for (const options of [{ axis: 1 }, { axis: 1, where }]) {
           const js = run(fn, x, shape, options, "js");
           for (const mode of MODES) {
-            const wasm = run(fn, x, shape, { ...options, precision: mode }, "wasm");
-            expect(lastBackend()).toBe(`wasm-${mode}`);
+            const wasm = run(fn, x, shape, { ...options, precision: mode }, WASM);
+            expect(lastBackend()).toBe(ran(mode));
             expect(wasm.length).toBe(js.length);
             let bad = 0;
             for (let i = 0; i < js.length; i++) {
@@ -225,7 +265,7 @@ describe("WASM kernels against the JavaScript kernels", () => {
     const x = logits(64 * 30, 3);
     const expected = run("softmax", x, [64, 30], {}, "js");
     const copy = Float32Array.from(x);
-    setBackend("wasm");
+    setBackend(WASM);
     softmax({ data: copy, shape: [64, 30] }, { out: copy });
     expect(Array.from(copy)).toEqual(Array.from(expected));
   });
@@ -241,8 +281,8 @@ describe("WASM kernels against the JavaScript kernels", () => {
           const x = new Float32Array(n * reps);
           for (let r = 0; r < reps; r++) x.set(row, r * n);
           const js = run(fn as Fn, x, [reps, n], {}, "js");
-          const exact = run(fn as Fn, x, [reps, n], { precision: "exact" }, "wasm");
-          const fast = run(fn as Fn, x, [reps, n], { precision: "fast" }, "wasm");
+          const exact = run(fn as Fn, x, [reps, n], { precision: "exact" }, WASM);
+          const fast = run(fn as Fn, x, [reps, n], { precision: "fast" }, WASM);
           for (let i = 0; i < js.length; i++) {
             const a = js[i] as number;
             if (!(Object.is(a, exact[i]) || ulpError(exact[i] as number, a) <= 1)) return false;

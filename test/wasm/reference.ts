@@ -54,3 +54,16 @@ export function logits(size: number, seed: number, scale = 4): Float32Array {
   for (let i = 0; i < size; i++) x[i] = scale * Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
   return x;
 }
+
+/**
+ * The module variant the WASM tests run: "relaxed" in the vitest project "wasm-relaxed" (vitest.config.ts: Node started
+ * with --experimental-wasm-relaxed-simd, SOFTMAX_TEST_WASM=relaxed), else "simd128" (forced, so that a platform with
+ * relaxed SIMD still tests the SIMD128 module).
+ */
+export const VARIANT: "simd128" | "relaxed" = process.env.SOFTMAX_TEST_WASM === "relaxed" ? "relaxed" : "simd128";
+/** The backend that forces {@link VARIANT}. */
+export const WASM: "wasm-simd128" | "wasm-relaxed" = VARIANT === "relaxed" ? "wasm-relaxed" : "wasm-simd128";
+/** What lastBackend() says after a one-thread WASM call of that precision on {@link VARIANT}. */
+export function ran(mode: "exact" | "fast", variant: "simd128" | "relaxed" = VARIANT): string {
+  return `wasm-${variant === "relaxed" ? "relaxed-" : ""}${mode}`;
+}

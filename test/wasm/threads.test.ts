@@ -1,7 +1,7 @@
 /** Worker threads: the same float32 results as one thread, for batches and for one long row. */
-import { afterAll, describe, expect, it } from "vitest";
-import { lastBackend, logSoftmax, logSumExp, setThreads, softmax, THREAD_MIN_ELEMENTS, threads } from "../../src/index.js";
-import { ulpError } from "./reference.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { lastBackend, logSoftmax, logSumExp, setBackend, setThreads, softmax, THREAD_MIN_ELEMENTS, threads } from "../../src/index.js";
+import { ran, ulpError, WASM } from "./reference.js";
 
 function logits(size: number, seed: number): Float32Array {
   const x = new Float32Array(size);
@@ -13,8 +13,11 @@ function logits(size: number, seed: number): Float32Array {
   return x;
 }
 
+// The module variant under test (SIMD128, or relaxed SIMD in the "wasm-relaxed" project), on every thread.
+beforeAll(() => setBackend(WASM));
 afterAll(async () => {
   await setThreads(1);
+  setBackend("auto");
 });
 
 describe("threads", () => {
@@ -33,16 +36,16 @@ describe("threads", () => {
         await setThreads(1);
         const one = f({ data: x, shape }, { axis }).data;
         const oneFast = f({ data: x, shape }, { axis, precision: "fast" }).data;
-        expect(lastBackend()).toBe("wasm-fast");
+        expect(lastBackend()).toBe(ran("fast"));
         expect(await setThreads(2)).toBe(2);
         expect(threads()).toBe(2);
         // Only last-axis work is shared between threads (a non-last axis stays on the calling thread).
         const shared = axis === -1 ? "×2" : "";
         const two = f({ data: x, shape }, { axis }).data;
-        expect(lastBackend()).toBe(`wasm-exact${shared}`);
+        expect(lastBackend()).toBe(`${ran("exact")}${shared}`);
         expect(Array.from(two)).toEqual(Array.from(one));
         const twoFast = f({ data: x, shape }, { axis, precision: "fast" }).data;
-        expect(lastBackend()).toBe(`wasm-fast${shared}`);
+        expect(lastBackend()).toBe(`${ran("fast")}${shared}`);
         let worst = 0;
         for (let i = 0; i < one.length; i++)
           worst = Math.max(worst, ulpError(twoFast[i] as number, one[i] as number), ulpError(oneFast[i] as number, one[i] as number));
@@ -51,10 +54,31 @@ describe("threads", () => {
     }
   });
 
+  it("one long row on both loops of pass 2 (maximum near 0: direct; near 1500 and 3000: general for fast, then exact)", async () => {
+    const n = 300_001;
+    for (const shift of [0, 1500, 3000]) {
+      const x = logits(n, 11);
+      for (let i = 0; i < n; i++) x[i] = Math.fround((x[i] as number) + shift);
+      for (const f of [softmax, logSoftmax] as ((x: unknown, o?: unknown) => Float32Array)[]) {
+        await setThreads(1);
+        const one = f(x, { precision: "exact" });
+        expect(await setThreads(2)).toBe(2);
+        for (const precision of ["exact", "fast"] as const) {
+          const two = f(x, { precision });
+          expect(lastBackend()).toBe(`${ran(precision)}×2`);
+          let worst = 0;
+          for (let i = 0; i < n; i++) worst = Math.max(worst, ulpError(two[i] as number, one[i] as number));
+          // exact: one thread's bits; fast: ≤ 2.5 ulp of the exact value, so ≤ 3 of its float32 rounding
+          expect(worst).toBeLessThanOrEqual(precision === "exact" ? 0 : 3);
+        }
+      }
+    }
+  });
+
   it("small inputs stay on the calling thread; special long rows fall back to JS", async () => {
     expect(await setThreads(2)).toBe(2);
     softmax(new Float32Array(1000));
-    expect(lastBackend()).toBe("wasm-exact");
+    expect(lastBackend()).toBe(ran("exact"));
     const x = logits(THREAD_MIN_ELEMENTS, 3);
     x[5] = Number.NaN;
     const y = softmax(x) as Float32Array;

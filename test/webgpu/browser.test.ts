@@ -2,7 +2,8 @@
  * The WebGPU functions in headless Chromium (navigator.gpu on SwiftShader),
  * driven by playwright-core: the page imports src/webgpu straight from the
  * TypeScript sources (transpiled on request, no build needed) and runs every
- * kernel class; the results are checked here against the float64 reference.
+ * kernel class, and float16 storage with a mask and a temperature (a Float16Array too, where the
+ * browser has one); the results are checked here against the float64 reference.
  * Skipped with the reason where Chromium is missing or exposes no adapter;
  * failing instead under CI, where .ci/run installs chromium.
  */
@@ -13,7 +14,7 @@ import { type Browser, chromium, type Page } from "playwright-core";
 import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Op } from "../../src/webgpu/wgsl/kernels.js";
-import { compare, logits, reference } from "./ref.js";
+import { compare, compareHalf, halfValue, logits, randomHalves, reference } from "./ref.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const CI = process.env.CI === "true" || process.env.CI === "1";
@@ -104,6 +105,49 @@ const BOUND: Record<Op, number> = { softmax: 4, logSoftmax: 2, logSumExp: 2 };
 describe.skipIf(!adapter)(adapter ? `WebGPU in headless Chromium on ${adapter}` : `WebGPU in Chromium SKIPPED (${reason})`, () => {
   beforeAll(() => {
     expect(page).not.toBeNull();
+  });
+
+  it("float16 in and out with a mask and a temperature (Uint16Array bits; Float16Array where the browser has one)", async () => {
+    const shape = [7, 999];
+    const bits = randomHalves(7 * 999, 20, 31);
+    const mask = Array.from(logits(7 * 999, 1, 37), (v) => (v > -0.5 ? 1 : 0));
+    for (let k = 0; k < 999; k++) mask[2 * 999 + k] = 0; // row 2 fully masked: NaN with onFullyMasked "nan"
+    const got = await (page as Page).evaluate(
+      async ({ bits, mask, shape }) => {
+        const w = window as unknown as { device?: GPUDevice; softmaxWebgpu: typeof import("../../src/webgpu/index.js") };
+        const m = w.softmaxWebgpu;
+        w.device ??= await m.requestSoftmaxDevice(navigator.gpu);
+        const o = { where: { data: Uint8Array.from(mask), shape }, temperature: 0.8, onFullyMasked: "nan" as const };
+        const out: Record<string, number[]> = {};
+        for (const [op, f] of [
+          ["softmax", m.softmaxArray],
+          ["logSoftmax", m.logSoftmaxArray],
+          ["logSumExp", m.logSumExpArray],
+        ] as const) {
+          out[op] = Array.from((await f(w.device as GPUDevice, { data: Uint16Array.from(bits), shape }, { ...o, inputDtype: "float16" })).half ?? []);
+        }
+        const F16 = (globalThis as { Float16Array?: new (b: ArrayBufferLike) => ArrayLike<number> }).Float16Array;
+        if (F16) {
+          const f16 = new F16(Uint16Array.from(bits).buffer);
+          out.float16Array = Array.from((await m.softmaxArray(w.device as GPUDevice, { data: f16, shape }, o)).half ?? []);
+        }
+        return out;
+      },
+      { bits: Array.from(bits), mask, shape },
+    );
+    const values = Array.from(bits, halfValue);
+    const o = { where: Uint8Array.from(mask), temperature: 0.8, onFullyMasked: "nan" as const };
+    for (const op of ["softmax", "logSoftmax", "logSumExp"] as const) {
+      const c = compareHalf(
+        Uint16Array.from(got[op] as number[]),
+        reference(op, values, shape, -1, o),
+        op === "softmax" ? undefined : (r) => Math.max(Math.abs(r), 1),
+      );
+      expect(c.specialMismatches, `${op} special values`).toEqual([]);
+      expect(c.maxUlp, `${op}: ${c.worst}`).toBeLessThanOrEqual(0.501);
+    }
+    console.log(`Float16Array in the page: ${got.float16Array ? "yes, checked" : "no"}`);
+    if (got.float16Array) expect(got.float16Array).toEqual(got.softmax);
   });
 
   it.each(CASES)("$name $shape axis $axis: the three operations match the float64 reference, special values included", async ({ shape, axis }) => {

@@ -15,12 +15,126 @@ export function ulp32(v: number): number {
   return 2 ** (Math.max(Math.floor(Math.log2(a)), -126) - 23);
 }
 
-/** The reference results of the three operations, float64. */
-export function reference(op: "softmax" | "logSoftmax" | "logSumExp", data: Float32Array, shape: number[], axis: number): Float64Array {
+/** Options the references take beyond the axis (those of the JS functions). */
+export interface RefOptions {
+  temperature?: number;
+  where?: Uint8Array;
+  onFullyMasked?: "zeros" | "nan" | "error";
+}
+
+/** The reference results of the three operations, float64 (`data` widened exactly). */
+export function reference(
+  op: "softmax" | "logSoftmax" | "logSumExp",
+  data: ArrayLike<number>,
+  shape: number[],
+  axis: number,
+  extra: RefOptions = {},
+): Float64Array {
   const x = { data: Float64Array.from(data), shape };
-  if (op === "softmax") return (softmax(x, { axis }) as { data: Float64Array }).data;
-  if (op === "logSoftmax") return (logSoftmax(x, { axis }) as { data: Float64Array }).data;
-  return (logSumExp(x, { axis }) as { data: Float64Array }).data;
+  if (op === "softmax") return (softmax(x, { axis, ...extra }) as { data: Float64Array }).data;
+  if (op === "logSoftmax") return (logSoftmax(x, { axis, ...extra }) as { data: Float64Array }).data;
+  return (logSumExp(x, { axis, ...extra }) as { data: Float64Array }).data;
+}
+
+/**
+ * The value of IEEE binary16 bits, written here independently of src/ (the test's own decoder):
+ * (−1)^s · 2^(e−15) · (1 + m/1024) for normal halves, (−1)^s · 2^−14 · m/1024 for subnormal ones.
+ */
+export function halfValue(h: number): number {
+  const sign = h >= 0x8000 ? -1 : 1;
+  const e = Math.floor(h / 1024) % 32;
+  const m = h % 1024;
+  if (e === 31) return m === 0 ? sign * Number.POSITIVE_INFINITY : Number.NaN;
+  return e === 0 ? sign * 2 ** -14 * (m / 1024) : sign * 2 ** (e - 15) * (1 + m / 1024);
+}
+
+/** The half ulp at v: 2^(max(floor(log2|v|), −14) − 10) (the subnormal spacing 2^-24 below 2^-14). */
+export function ulp16(v: number): number {
+  const a = Math.abs(v);
+  if (a === 0 || !Number.isFinite(a)) return 2 ** -24;
+  return 2 ** (Math.max(Math.floor(Math.log2(a)), -14) - 10);
+}
+
+/** Positive finite half values in increasing order (bits 0 … 0x7bff), then 65536 standing for +Infinity's place. */
+const HALVES = Float64Array.from({ length: 0x7c01 }, (_, h) => (h === 0x7c00 ? 65536 : halfValue(h)));
+
+/**
+ * The oracle: bits of the half nearest to v (ties to the even bits), found by binary search over
+ * every half value, not by any bit manipulation: an implementation independent of src/. Beyond
+ * 65504 the next "half" is 65536 (+Infinity), so 65520 and above round to +Infinity, as IEEE says.
+ */
+export function nearestHalf(v: number): number {
+  if (Number.isNaN(v)) return 0x7e00;
+  const sign = v < 0 || Object.is(v, -0) ? 0x8000 : 0;
+  const a = Math.abs(v);
+  if (a >= 65536) return sign | 0x7c00;
+  let lo = 0;
+  let hi = 0x7c00;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if ((HALVES[mid] as number) <= a) lo = mid;
+    else hi = mid;
+  }
+  const dl = a - (HALVES[lo] as number);
+  const dh = (HALVES[hi] as number) - a;
+  return sign | (dl < dh || (dl === dh && lo % 2 === 0) ? lo : hi);
+}
+
+/** The outcome of comparing float16 results with a reference. */
+export interface HalfComparison {
+  /** Largest error in half ulps of `scale(ref)` over finite references. */
+  maxUlp: number;
+  /** Results that are not the half nearest to the reference. */
+  notNearest: number;
+  /** Results compared. */
+  total: number;
+  specialMismatches: string[];
+  worst: string;
+}
+
+/**
+ * Compares half bits y with a float64 reference: NaN, ±Infinity, and finite references beyond the
+ * half range (which round to ±Infinity) must match under Object.is (zeros compared as 0); finite
+ * ones are measured in half ulps of `scale(ref)`, and counted when not the nearest half.
+ */
+export function compareHalf(y: Uint16Array, ref: Float64Array, scale: (r: number) => number = (r) => r): HalfComparison {
+  let maxUlp = 0;
+  let worst = "";
+  let notNearest = 0;
+  const specialMismatches: string[] = [];
+  for (let i = 0; i < ref.length; i++) {
+    const r = ref[i] as number;
+    const h = y[i] as number;
+    const g = halfValue(h);
+    const want = nearestHalf(r);
+    if (Number.isNaN(r) || !Number.isFinite(halfValue(want))) {
+      if (!Object.is(g, halfValue(want))) specialMismatches.push(`${i}: ${g} vs ${r}`);
+      continue;
+    }
+    if (!Number.isFinite(g)) {
+      specialMismatches.push(`${i}: ${g} vs ${r}`);
+      continue;
+    }
+    if ((h & 0x7fff) !== (want & 0x7fff)) notNearest++;
+    const e = Math.abs(g - r) / ulp16(scale(r));
+    if (e > maxUlp) {
+      maxUlp = e;
+      worst = `${i}: got ${g}, expected ${r}`;
+    }
+  }
+  return { maxUlp, notNearest, total: ref.length, specialMismatches, worst };
+}
+
+/** Random half bits with |value| < 2^(emax − 14) (exponent field below emax), subnormals included (a fixed LCG). */
+export function randomHalves(count: number, emax: number, seed = 1): Uint16Array {
+  const out = new Uint16Array(count);
+  let s = seed >>> 0;
+  for (let i = 0; i < count; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    const e = (s >>> 16) % emax;
+    out[i] = ((s >>> 31) << 15) | (e << 10) | (s & 0x3ff);
+  }
+  return out;
 }
 
 /** The outcome of comparing a GPU result with a reference. */

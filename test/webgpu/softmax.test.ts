@@ -255,7 +255,7 @@ describe.skipIf(!env.device)(title, () => {
     await rejects(softmax({ ...x, shape: [4, 4] }), "SHAPE_MISMATCH", "x.buffer");
     await rejects(softmax({ ...x, shape: [3, -4] }), "INVALID_INPUT", "x.shape");
     await rejects(softmax(x, { out: x.buffer }), "INVALID_OPTION", "options.out");
-    await rejects(softmax(x, { temperature: 2 } as never), "INVALID_OPTION", "options.temperature");
+    await rejects(softmax(x, { temperature: -2 }), "INVALID_OPTION", "options.temperature");
     await rejects(softmax({ device, buffer: device.createBuffer({ size: 48, usage: 0x8 }), shape: [3, 4] }), "INVALID_INPUT", "x.buffer");
     await rejects(logSumExp(x, { keepDims: 1 } as never), "INVALID_OPTION", "options.keepDims");
     await rejects(softmax(null as never), "INVALID_INPUT", "x");

@@ -11,11 +11,20 @@
  * special rows (NaN, +Infinity, nothing counted) inside a WASM call.
  * Worker threads join only when enabled with `setThreads`, the call is along
  * the last axis and the input has at least {@link THREAD_MIN_ELEMENTS} elements.
+ *
+ * Module variant: relaxed SIMD (`"wasm-relaxed-…"` in {@link lastBackend}) wherever the platform validates it (Node ≥ 22,
+ * Chrome ≥ 114; Node 20 only with `--experimental-wasm-relaxed-simd`), else SIMD128 (`"wasm-…"`). Both give results
+ * within the same bounds (exact mode: the same bits as the JS kernels on every test input; fast: ≤ 2.5 ulp).
  */
 import { SoftmaxError } from "../../errors.js";
 
-/** `"auto"` (rules above), `"js"` (always JavaScript), `"wasm"` (WASM whenever it can run the call, whatever its size). */
-export type Backend = "auto" | "js" | "wasm";
+/**
+ * `"auto"` (rules above), `"js"` (always JavaScript), `"wasm"` (WASM whenever it can run the call, whatever its size,
+ * relaxed SIMD where available), `"wasm-simd128"` / `"wasm-relaxed"` (as `"wasm"`, with that module variant; where the
+ * variant is missing the JavaScript kernels run, as for `"wasm"` without WebAssembly SIMD: {@link lastBackend} says).
+ */
+export type Backend = "auto" | "js" | "wasm" | "wasm-simd128" | "wasm-relaxed";
+const BACKENDS: readonly string[] = ["auto", "js", "wasm", "wasm-simd128", "wasm-relaxed"];
 /** Float32 results: `"exact"` correctly rounded, `"fast"` within 2.5 ulp (WASM only; the JavaScript kernels are always exact). */
 export type Precision = "exact" | "fast";
 
@@ -33,8 +42,14 @@ export const dispatchState = state;
 
 /** Forces a backend for softmax, logSoftmax and logSumExp (`"auto"` restores the rules). Throws INVALID_OPTION for anything else. */
 export function setBackend(b: Backend): void {
-  if (b !== "auto" && b !== "js" && b !== "wasm") {
-    throw new SoftmaxError({ code: "INVALID_OPTION", fn: "setBackend", arg: "backend", expected: '"auto", "js" or "wasm"', received: b });
+  if (!BACKENDS.includes(b)) {
+    throw new SoftmaxError({
+      code: "INVALID_OPTION",
+      fn: "setBackend",
+      arg: "backend",
+      expected: '"auto", "js", "wasm", "wasm-simd128" or "wasm-relaxed"',
+      received: b,
+    });
   }
   state.backend = b;
 }
@@ -46,7 +61,8 @@ export function backend(): Backend {
 
 /**
  * The kernel that ran the last softmax / logSoftmax / logSumExp call:
- * `"js"`, `"wasm-exact"`, `"wasm-fast"`, or those with `×N` when N threads shared it (e.g. `"wasm-fast×2"`).
+ * `"js"`, `"wasm-exact"`, `"wasm-fast"` (SIMD128 module), `"wasm-relaxed-exact"`, `"wasm-relaxed-fast"` (relaxed-SIMD
+ * module), or those with `×N` when N threads shared it (e.g. `"wasm-relaxed-fast×2"`).
  */
 export function lastBackend(): string {
   return state.last;

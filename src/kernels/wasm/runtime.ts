@@ -5,11 +5,19 @@
  * large enough).
  *
  * Loading is synchronous where the platform allows it (Node, workers);
- * browsers refuse to compile more than 4 KiB synchronously on the main
- * thread, so there {@link initWasm} must be awaited once, and until then the
- * JavaScript kernels run. A platform without WebAssembly SIMD never loads it.
+ * a browser's main thread may refuse to compile or instantiate a large module
+ * synchronously (Chrome: above 4 KiB before, above 8 MiB now, so Chromium 156
+ * loads these ~18 KiB kernels on first use), so there {@link initWasm} must be
+ * awaited once, and until then the JavaScript kernels run. A platform without
+ * WebAssembly SIMD never loads it.
  */
-import { WASM_KERNELS, WASM_KERNELS_SHARED } from "./module.js";
+import { RELAXED_PROBE, WASM_KERNELS, WASM_KERNELS_RELAXED, WASM_KERNELS_RELAXED_SHARED, WASM_KERNELS_SHARED } from "./module.js";
+
+/**
+ * The module variant: `"simd128"` (WebAssembly SIMD) or `"relaxed"` (the same kernels with relaxed-SIMD multiply-adds,
+ * fused where the CPU has FMA: Node ≥ 22, Chrome ≥ 114, Node 20 with `--experimental-wasm-relaxed-simd`).
+ */
+export type SimdVariant = "simd128" | "relaxed";
 
 /** The exported kernels (byte offsets into memory). */
 export interface KernelExports {
@@ -41,9 +49,11 @@ export function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
   return out;
 }
 
-let compiled: WebAssembly.Module | null | undefined;
-let instance: WasmInstance | null = null;
-let pending: Promise<boolean> | null = null;
+/** Per variant: the compiled module (null: unavailable), its instance, a pending asynchronous load. */
+const compiledOf: Record<SimdVariant, WebAssembly.Module | null | undefined> = { simd128: undefined, relaxed: undefined };
+const instanceOf: Record<SimdVariant, WasmInstance | null> = { simd128: null, relaxed: null };
+const pendingOf: Record<SimdVariant, Promise<boolean> | null> = { simd128: null, relaxed: null };
+let relaxedOk: boolean | undefined;
 
 function supported(): boolean {
   return typeof WebAssembly === "object" && typeof WebAssembly.validate === "function";
@@ -55,9 +65,36 @@ export function instantiate(mod: WebAssembly.Module, memory = new WebAssembly.Me
   return { memory, k: inst.exports as unknown as KernelExports, f32: new Float32Array(memory.buffer), f64: new Float64Array(memory.buffer) };
 }
 
-/** The module bytes (private memory, or shared for worker threads). */
-export function kernelBytes(shared = false): Uint8Array<ArrayBuffer> {
+/**
+ * {@link instantiate}, asynchronously: a browser's main thread may refuse a synchronous `new WebAssembly.Instance` of a
+ * large module as it refuses a synchronous compile (Chrome: over 4 KB before, over 8 MB now).
+ */
+export async function instantiateAsync(mod: WebAssembly.Module, memory = new WebAssembly.Memory({ initial: 16 })): Promise<WasmInstance> {
+  const inst = await WebAssembly.instantiate(mod, { env: { memory } });
+  return { memory, k: inst.exports as unknown as KernelExports, f32: new Float32Array(memory.buffer), f64: new Float64Array(memory.buffer) };
+}
+
+/** The module bytes (private memory, or shared for worker threads; SIMD128 or relaxed SIMD). */
+export function kernelBytes(shared = false, variant: SimdVariant = "simd128"): Uint8Array<ArrayBuffer> {
+  if (variant === "relaxed") return decodeBase64(shared ? WASM_KERNELS_RELAXED_SHARED : WASM_KERNELS_RELAXED);
   return decodeBase64(shared ? WASM_KERNELS_SHARED : WASM_KERNELS);
+}
+
+/** True when this platform validates relaxed SIMD (a tiny probe module with f32x4.relaxed_madd) and SIMD128. */
+export function relaxedSupported(): boolean {
+  if (relaxedOk === undefined) {
+    try {
+      relaxedOk = supported() && WebAssembly.validate(decodeBase64(RELAXED_PROBE)) && simdSupported();
+    } catch {
+      relaxedOk = false;
+    }
+  }
+  return relaxedOk;
+}
+
+/** The variant used unless forced: relaxed SIMD where it validates (and did not fail to load), else SIMD128. */
+export function preferredVariant(): SimdVariant {
+  return relaxedSupported() && compiledOf.relaxed !== null ? "relaxed" : "simd128";
 }
 
 /** True when this platform validates the SIMD module (WebAssembly with SIMD). */
@@ -75,40 +112,51 @@ export function simdSupported(): boolean {
  * WebAssembly SIMD is missing or synchronous compilation is refused (then an
  * asynchronous load starts and a later call gets it).
  */
-export function wasmInstance(): WasmInstance | null {
-  if (instance !== null || compiled === null || pending !== null) return instance;
+export function wasmInstance(variant: SimdVariant = preferredVariant()): WasmInstance | null {
+  const instance = instanceOf[variant];
+  if (instance !== null || compiledOf[variant] === null || pendingOf[variant] !== null) return instance;
+  let compiled = compiledOf[variant];
   if (compiled === undefined) {
-    if (!simdSupported()) {
-      compiled = null;
+    if (variant === "relaxed" ? !relaxedSupported() : !simdSupported()) {
+      compiledOf[variant] = null;
       return null;
     }
     try {
-      compiled = new WebAssembly.Module(kernelBytes());
+      compiled = new WebAssembly.Module(kernelBytes(false, variant));
+      compiledOf[variant] = compiled;
     } catch {
-      void initWasm();
+      void initWasm(variant);
       return null;
     }
   }
-  instance = instantiate(compiled);
-  return instance;
+  instanceOf[variant] = instantiate(compiled);
+  return instanceOf[variant];
 }
 
-/** Loads the kernels asynchronously (needed once in browsers); resolves to whether WASM SIMD is available. */
-export function initWasm(): Promise<boolean> {
-  if (instance !== null) return Promise.resolve(true);
-  if (compiled === null) return Promise.resolve(false);
+/**
+ * Loads the kernels asynchronously (needed once in browsers; by default the preferred variant, relaxed SIMD where it
+ * validates); resolves to whether that variant is available, never rejects (a browser that refuses to compile or
+ * instantiate it: false). Tested in headless Chromium by test/browser-wasm/.
+ */
+export function initWasm(variant: SimdVariant = preferredVariant()): Promise<boolean> {
+  if (instanceOf[variant] !== null) return Promise.resolve(true);
+  if (compiledOf[variant] === null || !supported()) return Promise.resolve(false);
+  let pending = pendingOf[variant];
   if (pending === null) {
-    pending = WebAssembly.compile(kernelBytes()).then(
-      (mod) => {
-        compiled = mod;
-        instance = instantiate(mod);
-        return true;
+    pending = WebAssembly.compile(kernelBytes(false, variant)).then(
+      async (mod) => {
+        // Never rejects: a refused instantiation resolves to false, as a refused compile does.
+        const inst = await instantiateAsync(mod).catch(() => null);
+        compiledOf[variant] = inst === null ? null : mod;
+        instanceOf[variant] = inst;
+        return inst !== null;
       },
       () => {
-        compiled = null;
+        compiledOf[variant] = null;
         return false;
       },
     );
+    pendingOf[variant] = pending;
   }
   return pending;
 }

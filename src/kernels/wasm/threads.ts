@@ -23,7 +23,7 @@
  */
 import type { Layout } from "../../tensor/layout.js";
 import { dispatchState } from "./backend.js";
-import { ensureMemory, instantiate, type KernelExports, kernelBytes, type WasmInstance } from "./runtime.js";
+import { ensureMemory, initWasm, instantiateAsync, type KernelExports, kernelBytes, relaxedSupported, type SimdVariant, type WasmInstance } from "./runtime.js";
 import { copyIn, copyOut, OP_LOG_SOFTMAX, OP_LOG_SUM_EXP, OP_SOFTMAX, type WasmOp } from "./slices.js";
 
 /** Task codes shared with the worker source. */
@@ -34,7 +34,7 @@ const T_STATS = 3;
 const T_FINISH = 4;
 const T_SCALE = 5;
 const T_EXIT = 9;
-/** int32 fields per thread slot: state, task, exact, a, b, c, d, rows, n, flag. */
+/** int32 fields per thread slot: state, task, exact, a, b, c, d, rows, n, flag, variant (0 SIMD128, 1 relaxed). */
 const SLOT = 16;
 
 /**
@@ -88,7 +88,7 @@ function runTask(
 const WORKER_SOURCE = `"use strict";
 const runTask = ${runTask.toString()};
 function start(d, post) {
-  const k = new WebAssembly.Instance(new WebAssembly.Module(d.bytes), { env: { memory: d.memory } }).exports;
+  const ks = d.bytes.map((b) => b && new WebAssembly.Instance(new WebAssembly.Module(b), { env: { memory: d.memory } }).exports);
   const ctl = new Int32Array(d.control);
   const par = new Float64Array(d.params);
   const b = d.id * ${SLOT};
@@ -97,7 +97,7 @@ function start(d, post) {
     Atomics.wait(ctl, b, 0);
     const t = ctl[b + 1];
     if (t === ${T_EXIT}) return;
-    runTask(k, new Float64Array(d.memory.buffer), t, ctl[b + 2] === 1, ctl[b + 3], ctl[b + 5], ctl[b + 6], ctl[b + 7], ctl[b + 8], ctl[b + 9], par[d.id]);
+    runTask(ks[ctl[b + 10]], new Float64Array(d.memory.buffer), t, ctl[b + 2] === 1, ctl[b + 3], ctl[b + 5], ctl[b + 6], ctl[b + 7], ctl[b + 8], ctl[b + 9], par[d.id]);
     Atomics.store(ctl, b, 0);
     Atomics.notify(ctl, b);
   }
@@ -121,6 +121,10 @@ interface Pool {
   size: number;
   workers: WorkerLike[];
   inst: WasmInstance;
+  /** The relaxed-SIMD instance on the same memory (null where relaxed SIMD is missing). */
+  relaxed: WasmInstance | null;
+  /** The variant the current call runs: 0 SIMD128, 1 relaxed. */
+  use: 0 | 1;
   ctl: Int32Array;
   par: Float64Array;
   canBlock: boolean;
@@ -146,13 +150,20 @@ async function spawn(id: number, data: Record<string, unknown>): Promise<WorkerL
     return w;
   }
   const url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: "text/javascript" }));
-  const w = new Worker(url);
-  await new Promise<void>((resolve, reject) => {
-    w.onmessage = () => resolve();
-    w.onerror = (e) => reject(e);
-    w.postMessage({ ...data, id });
-  });
-  return w;
+  try {
+    const w = new Worker(url);
+    await new Promise<void>((resolve, reject) => {
+      w.onmessage = () => resolve();
+      w.onerror = () => {
+        w.terminate();
+        reject(new Error("softmax: a Web Worker failed to start"));
+      };
+      w.postMessage({ ...data, id });
+    });
+    return w;
+  } finally {
+    URL.revokeObjectURL(url);
+  }
 }
 
 /** Stops every worker. */
@@ -172,7 +183,9 @@ function stop(): void {
  * Uses `n` threads (the caller and n - 1 workers) for inputs of at least
  * THREAD_MIN_ELEMENTS elements; 1 stops the workers. Resolves to the number
  * actually available: 1 where workers or SharedArrayBuffer are missing
- * (browsers that are not cross-origin isolated).
+ * (browsers that are not cross-origin isolated, or whose Content-Security-Policy
+ * refuses blob: workers), never rejecting. With n > 1 it also loads the
+ * kernels ({@link initWasm}), so calls made after it resolves run on WASM.
  */
 export async function setThreads(n: number): Promise<number> {
   const want = Math.max(1, Math.min(64, Math.floor(Number.isFinite(n) ? n : 1)));
@@ -187,15 +200,30 @@ export async function setThreads(n: number): Promise<number> {
   const browserOk = typeof Worker === "function" && (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
   if (typeof SharedArrayBuffer !== "function" || (!isNode() && !browserOk)) return 1;
   try {
-    const bytes = kernelBytes(true);
-    const mod = await WebAssembly.compile(bytes);
+    // Loads the kernels (a browser's main thread loads them asynchronously only): calls after this resolves run on WASM.
+    await initWasm();
+    // Workers instantiate both variants on the shared memory; each task names the one to run.
+    const simd = kernelBytes(true);
+    const relaxedBytes = relaxedSupported() ? kernelBytes(true, "relaxed") : null;
+    const bytes = [simd, relaxedBytes];
+    const mod = await WebAssembly.compile(simd);
+    const relaxedMod = relaxedBytes === null ? null : await WebAssembly.compile(relaxedBytes);
     const memory = new WebAssembly.Memory({ initial: 64, maximum: 32768, shared: true });
     const control = new SharedArrayBuffer(want * SLOT * 4);
     const params = new SharedArrayBuffer(want * 8);
     const data = { bytes, memory, control, params };
-    const workers = await Promise.all(Array.from({ length: want - 1 }, (_, i) => spawn(i + 1, data)));
+    const started = await Promise.allSettled(Array.from({ length: want - 1 }, (_, i) => spawn(i + 1, data)));
+    const workers = started.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
+    if (workers.length < want - 1) {
+      // One failed (a browser's CSP forbidding blob: workers, a worker limit): the others would stay blocked forever.
+      for (const w of workers) w.terminate();
+      return 1;
+    }
     const canBlock = isNode() || typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== "undefined";
-    pool = { active: want, size: want, workers, inst: instantiate(mod, memory), ctl: new Int32Array(control), par: new Float64Array(params), canBlock };
+    // Asynchronously: a browser's main thread may refuse a synchronous instantiation (runtime.ts, instantiateAsync).
+    const inst = await instantiateAsync(mod, memory);
+    const relaxed = relaxedMod === null ? null : await instantiateAsync(relaxedMod, memory);
+    pool = { active: want, size: want, workers, inst, relaxed, use: 0, ctl: new Int32Array(control), par: new Float64Array(params), canBlock };
     dispatchState.threads = want;
     return want;
   } catch {
@@ -230,6 +258,7 @@ function post(p: Pool, i: number, t: number, exact: boolean, args: Args): void {
   p.ctl[b + 7] = rows;
   p.ctl[b + 8] = n;
   p.ctl[b + 9] = flag;
+  p.ctl[b + 10] = p.use;
   p.par[i] = v;
   Atomics.store(p.ctl, b, 1);
   Atomics.notify(p.ctl, b);
@@ -238,7 +267,9 @@ function post(p: Pool, i: number, t: number, exact: boolean, args: Args): void {
 /** Runs task `t` on the calling thread (thread 0). */
 function runHere(p: Pool, t: number, exact: boolean, args: Args): void {
   const [a0, , c0, d0, rows, n, flag, v] = args;
-  if (rows > 0 || t === T_SCALE) runTask(p.inst.k, p.inst.f64, t, exact, a0, c0, d0, rows, n, flag, v);
+  // Both instances share one memory: p.inst's views (refreshed by ensureMemory) serve the relaxed one too.
+  const k = p.use === 1 && p.relaxed !== null ? p.relaxed.k : p.inst.k;
+  if (rows > 0 || t === T_SCALE) runTask(k, p.inst.f64, t, exact, a0, c0, d0, rows, n, flag, v);
 }
 
 /** Waits until worker i has finished its task. */
@@ -278,9 +309,19 @@ function parallel(p: Pool, t: number, exact: boolean, args: (i: number) => Args,
  * when there is no pool or the shape does not split (several slices but fewer
  * than the threads).
  */
-export function runThreaded(op: WasmOp, exact: boolean, x: Float32Array, y: Float32Array, layout: Layout, mask: Uint8Array | null, done: Uint8Array): boolean {
+export function runThreaded(
+  op: WasmOp,
+  exact: boolean,
+  x: Float32Array,
+  y: Float32Array,
+  layout: Layout,
+  mask: Uint8Array | null,
+  done: Uint8Array,
+  variant: SimdVariant = "simd128",
+): boolean {
   const p = pool;
-  if (p === null || p.active < 2) return false;
+  if (p === null || p.active < 2 || (variant === "relaxed" && p.relaxed === null)) return false;
+  p.use = variant === "relaxed" ? 1 : 0;
   const T = p.active;
   const n = layout.n;
   const slices = layout.outer * layout.inner;
@@ -334,7 +375,8 @@ export function runThreaded(op: WasmOp, exact: boolean, x: Float32Array, y: Floa
   const f64 = w.f64;
   let M = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < T; i++) {
-    if (f64[i * 4 + 3] !== 0) {
+    // The flag slot: 1 special; else 0, or -u where the chunk's terms carry the unit u (the kernels' direct loop).
+    if ((f64[i * 4 + 3] as number) > 0) {
       // A chunk with NaN, +Infinity or nothing counted: the JS kernel redoes the row.
       done[0] = 0;
       return true;
@@ -349,7 +391,7 @@ export function runThreaded(op: WasmOp, exact: boolean, x: Float32Array, y: Floa
     const m = f64[i * 4] as number;
     const rc = (f64[i * 4 + 1] as number) + (f64[i * 4 + 2] as number);
     const e = m === M ? 1 : Math.exp(m - M);
-    scaleOf[i] = e;
+    scaleOf[i] = f64[i * 4 + 3] === 0 ? e : e / -(f64[i * 4 + 3] as number);
     if (m === M && first) {
       r += rc;
       first = false;

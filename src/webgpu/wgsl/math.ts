@@ -25,6 +25,15 @@
  * expR 0.99 ulp (d ∈ [−87, 0], bound 1), expDiff 0.98 ulp (|a|, |b| ≤ 10^4, bound 1), logPos 1.51 ulp
  * (s ∈ [1, 2^20], bound 2), all against float64.
  *
+ * - `h2f(h)`: the binary16 bits h (low 16 bits) to f32, exactly, by integer code: sign, exponent
+ *   rebiased by 112, mantissa shifted; subnormal halves as f32(mantissa)·2^-24 (exact, a normal f32);
+ *   ±Infinity and NaN rebuilt from the bits (a NaN keeps its payload's top bits).
+ * - `f2h(v)`: f32 to binary16 bits, correctly rounded (to nearest, ties to even) by integer code,
+ *   subnormal halves included; |v| ≥ 65520 gives ±Infinity, NaN a quiet NaN (0x7e00 with the sign).
+ *   WGSL's `unpack2x16float` / `pack2x16float` are not used: the spec lets the conversion to f16 return
+ *   either neighbour (not the nearest), makes it indeterminate outside f16's finite range (so +Infinity
+ *   and overflowing values would have no defined result) and lets implementations flush subnormals.
+ *
  * **Special cases**: none reach these functions: the kernels classify NaN and ±Infinity from the
  * bits first. expR(d) for d < −104 is 0; results below 2^-126 may be flushed to 0.
  */
@@ -63,6 +72,37 @@ fn classOf(k: u32) -> u32 {
 }
 fn isFin(v: f32) -> bool { return (bitcast<u32>(v) & 0x7f800000u) != 0x7f800000u; }
 fn isPinf(v: f32) -> bool { return bitcast<u32>(v) == 0x7f800000u; }
+
+// binary16 bits (low 16 bits of h) to f32, exact for every half (subnormals, +-Infinity, NaN).
+fn h2f(h: u32) -> f32 {
+  let s = (h & 0x8000u) << 16u;
+  let e = (h >> 10u) & 0x1fu;
+  let m = h & 0x3ffu;
+  if (e == 0x1fu) { return bitcast<f32>(s | 0x7f800000u | (m << 13u)); }
+  if (e == 0u) { return bitcast<f32>(s | bitcast<u32>(f32(m) * 5.9604644775390625e-8)); }
+  return bitcast<f32>(s | ((e + 112u) << 23u) | (m << 13u));
+}
+// f32 to binary16 bits, rounded to nearest (ties to even); overflow to +-Infinity, NaN to a quiet NaN.
+fn f2h(v: f32) -> u32 {
+  let b = bitcast<u32>(v);
+  let s = (b >> 16u) & 0x8000u;
+  let a = b & 0x7fffffffu;
+  if (a > 0x7f800000u) { return s | 0x7e00u; }
+  if (a >= 0x477ff000u) { return s | 0x7c00u; }
+  if (a >= 0x38800000u) {
+    let r = a - 0x38000000u;
+    let h = r >> 13u;
+    let rem = r & 0x1fffu;
+    return s | (h + select(0u, 1u, rem > 0x1000u || (rem == 0x1000u && (h & 1u) == 1u)));
+  }
+  if (a < 0x33000000u) { return s; }
+  let sh = 126u - (a >> 23u);
+  let m = (a & 0x7fffffu) | 0x800000u;
+  let h = m >> sh;
+  let rem = m & ((1u << sh) - 1u);
+  let half = 1u << (sh - 1u);
+  return s | (h + select(0u, 1u, rem > half || (rem == half && (h & 1u) == 1u)));
+}
 
 // The rounding error of s = a + b (two-sum; exact).
 fn twoSumErr(a: f32, b: f32, s: f32) -> f32 {
