@@ -23,7 +23,7 @@ function storedTheme(): Theme {
   }
 }
 
-/** html[data-theme] pins the palette in style.css; without it, the media query decides. */
+/** html[data-theme] pins the palette in style.css (color-scheme: light or dark); without it, "light dark" follows the system. */
 function applyTheme(t: Theme): void {
   if (t === "auto") delete document.documentElement.dataset["theme"];
   else document.documentElement.dataset["theme"] = t;

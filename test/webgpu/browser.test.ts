@@ -14,7 +14,7 @@ import { type Browser, chromium, type Page } from "playwright-core";
 import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Op } from "../../src/webgpu/wgsl/kernels.js";
-import { compare, compareHalf, halfValue, logits, randomHalves, reference } from "./ref.js";
+import { compareHalf, expectClose, F32_BOUND, halfValue, logits, randomHalves, reference, scaleOf } from "./ref.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const CI = process.env.CI === "true" || process.env.CI === "1";
@@ -71,26 +71,46 @@ afterAll(async () => {
   await browser?.close();
 });
 
-/** Runs the three operations in the page on one tensor; returns plain arrays (NaN and ±Infinity survive Playwright's serialization). */
-async function inPage(data: number[], shape: number[], axis: number): Promise<Record<Op, number[]>> {
-  return (page as Page).evaluate(
-    async ({ data, shape, axis }) => {
-      const w = window as unknown as { device?: GPUDevice; softmaxWebgpu: typeof import("../../src/webgpu/index.js") };
-      const m = w.softmaxWebgpu;
-      w.device ??= await m.requestSoftmaxDevice(navigator.gpu);
-      const x = { data: Float32Array.from(data), shape };
-      const out: Record<string, number[]> = {};
-      for (const [op, f] of [
-        ["softmax", m.softmaxArray],
-        ["logSoftmax", m.logSoftmaxArray],
-        ["logSumExp", m.logSumExpArray],
-      ] as const) {
-        out[op] = Array.from((await f(w.device as GPUDevice, x, { axis })).data);
-      }
-      return out;
-    },
-    { data, shape, axis },
-  ) as Promise<Record<Op, number[]>>;
+/** One call of the three operations in the page: float32 data, or half bits with float16 input (and output). */
+interface PageCall {
+  data: number[];
+  shape: number[];
+  axis: number;
+  half?: boolean;
+  mask?: number[];
+  temperature?: number;
+  onFullyMasked?: "nan";
+}
+
+/**
+ * Runs the three operations in the page on one tensor; returns plain arrays (NaN and ±Infinity survive Playwright's
+ * serialization): the float32 results, or the half bits for half input, and then also softmax on a Float16Array of
+ * the same bits (`float16Array`) where the browser has one.
+ */
+async function inPage(call: PageCall): Promise<Record<Op, number[]> & { float16Array?: number[] }> {
+  return (page as Page).evaluate(async ({ data, shape, axis, half, mask, temperature, onFullyMasked }) => {
+    const w = window as unknown as { device?: GPUDevice; softmaxWebgpu: typeof import("../../src/webgpu/index.js") };
+    const m = w.softmaxWebgpu;
+    w.device ??= await m.requestSoftmaxDevice(navigator.gpu);
+    const o = { axis, temperature, onFullyMasked, where: mask ? { data: Uint8Array.from(mask), shape } : undefined };
+    const out: Record<string, number[]> = {};
+    for (const [op, f] of [
+      ["softmax", m.softmaxArray],
+      ["logSoftmax", m.logSoftmaxArray],
+      ["logSumExp", m.logSumExpArray],
+    ] as const) {
+      const r = half
+        ? await f(w.device as GPUDevice, { data: Uint16Array.from(data), shape }, { ...o, inputDtype: "float16" })
+        : await f(w.device as GPUDevice, { data: Float32Array.from(data), shape }, o);
+      out[op] = Array.from(half ? (r.half ?? []) : r.data);
+    }
+    const F16 = (globalThis as { Float16Array?: new (b: ArrayBufferLike) => ArrayLike<number> }).Float16Array;
+    if (half && F16) {
+      const f16 = new F16(Uint16Array.from(data).buffer);
+      out.float16Array = Array.from((await m.softmaxArray(w.device as GPUDevice, { data: f16, shape }, o)).half ?? []);
+    }
+    return out;
+  }, call) as Promise<Record<Op, number[]> & { float16Array?: number[] }>;
 }
 
 const CASES: { name: string; shape: number[]; axis: number }[] = [
@@ -100,7 +120,6 @@ const CASES: { name: string; shape: number[]; axis: number }[] = [
   { name: "few long rows (split)", shape: [2, 9000], axis: -1 },
   { name: "first axis (strided)", shape: [6, 5, 7], axis: 0 },
 ];
-const BOUND: Record<Op, number> = { softmax: 4, logSoftmax: 2, logSumExp: 2 };
 
 describe.skipIf(!adapter)(adapter ? `WebGPU in headless Chromium on ${adapter}` : `WebGPU in Chromium SKIPPED (${reason})`, () => {
   beforeAll(() => {
@@ -112,37 +131,11 @@ describe.skipIf(!adapter)(adapter ? `WebGPU in headless Chromium on ${adapter}` 
     const bits = randomHalves(7 * 999, 20, 31);
     const mask = Array.from(logits(7 * 999, 1, 37), (v) => (v > -0.5 ? 1 : 0));
     for (let k = 0; k < 999; k++) mask[2 * 999 + k] = 0; // row 2 fully masked: NaN with onFullyMasked "nan"
-    const got = await (page as Page).evaluate(
-      async ({ bits, mask, shape }) => {
-        const w = window as unknown as { device?: GPUDevice; softmaxWebgpu: typeof import("../../src/webgpu/index.js") };
-        const m = w.softmaxWebgpu;
-        w.device ??= await m.requestSoftmaxDevice(navigator.gpu);
-        const o = { where: { data: Uint8Array.from(mask), shape }, temperature: 0.8, onFullyMasked: "nan" as const };
-        const out: Record<string, number[]> = {};
-        for (const [op, f] of [
-          ["softmax", m.softmaxArray],
-          ["logSoftmax", m.logSoftmaxArray],
-          ["logSumExp", m.logSumExpArray],
-        ] as const) {
-          out[op] = Array.from((await f(w.device as GPUDevice, { data: Uint16Array.from(bits), shape }, { ...o, inputDtype: "float16" })).half ?? []);
-        }
-        const F16 = (globalThis as { Float16Array?: new (b: ArrayBufferLike) => ArrayLike<number> }).Float16Array;
-        if (F16) {
-          const f16 = new F16(Uint16Array.from(bits).buffer);
-          out.float16Array = Array.from((await m.softmaxArray(w.device as GPUDevice, { data: f16, shape }, o)).half ?? []);
-        }
-        return out;
-      },
-      { bits: Array.from(bits), mask, shape },
-    );
+    const got = await inPage({ data: Array.from(bits), shape, axis: -1, half: true, mask, temperature: 0.8, onFullyMasked: "nan" });
     const values = Array.from(bits, halfValue);
     const o = { where: Uint8Array.from(mask), temperature: 0.8, onFullyMasked: "nan" as const };
     for (const op of ["softmax", "logSoftmax", "logSumExp"] as const) {
-      const c = compareHalf(
-        Uint16Array.from(got[op] as number[]),
-        reference(op, values, shape, -1, o),
-        op === "softmax" ? undefined : (r) => Math.max(Math.abs(r), 1),
-      );
+      const c = compareHalf(Uint16Array.from(got[op]), reference(op, values, shape, -1, o), scaleOf(op));
       expect(c.specialMismatches, `${op} special values`).toEqual([]);
       expect(c.maxUlp, `${op}: ${c.worst}`).toBeLessThanOrEqual(0.501);
     }
@@ -156,11 +149,9 @@ describe.skipIf(!adapter)(adapter ? `WebGPU in headless Chromium on ${adapter}` 
     data[1] = Number.NaN; // slice 0 or 1 is NaN, depending on the axis
     data[count - 1] = Number.POSITIVE_INFINITY;
     const x = Float32Array.from(data);
-    const got = await inPage(data, shape, axis);
+    const got = await inPage({ data, shape, axis });
     for (const op of ["softmax", "logSoftmax", "logSumExp"] as const) {
-      const c = compare(Float32Array.from(got[op]), reference(op, x, shape, axis), op === "softmax" ? undefined : (r) => Math.max(Math.abs(r), 1));
-      expect(c.specialMismatches, `${op} special values`).toEqual([]);
-      expect(c.maxUlp, `${op}: ${c.worst}`).toBeLessThanOrEqual(BOUND[op]);
+      expectClose(Float32Array.from(got[op]), reference(op, x, shape, axis), scaleOf(op), F32_BOUND[op], op);
     }
   });
 });

@@ -5,69 +5,28 @@
  * ulps of the reference. Skipped with the reason where there is no adapter.
  */
 
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { exact } from "../../reference/decimal.mjs";
 import { MATH_WGSL } from "../../src/webgpu/wgsl/math.js";
-import { gpuEnv } from "./gpu.js";
-import { logits, ulp32 } from "./ref.js";
+import { evalElementwise, gpuSuite } from "./gpu.js";
+import { largestError, logits, ulp32 } from "./ref.js";
 
-const env = await gpuEnv();
-const title = env.device ? `WGSL exp and log on ${env.adapterName}` : `WGSL exp and log SKIPPED (${env.reason})`;
-afterAll(() => env.device?.destroy());
+const env = await gpuSuite("WGSL exp and log");
+const title = env.title;
 
 /** Runs `out[i] = EXPR` (EXPR over a[i], b[i]) on the device. */
-async function evaluate(device: GPUDevice, expr: string, a: Float32Array, b: Float32Array): Promise<Float32Array> {
-  const code = `${MATH_WGSL}
-@group(0) @binding(0) var<storage, read> A: array<f32>;
-@group(0) @binding(1) var<storage, read> B: array<f32>;
-@group(0) @binding(2) var<storage, read_write> O: array<f32>;
-@compute @workgroup_size(64) fn main(@builtin(global_invocation_id) g: vec3<u32>) {
-  let i = g.x + g.y * 65535u * 64u;
-  if (i >= arrayLength(&O)) { return; }
-  let a = A[i];
-  let b = B[i];
-  O[i] = ${expr};
-}`;
-  const n = a.length;
-  const mk = (data: Float32Array | null) => {
-    const buf = device.createBuffer({ size: n * 4, usage: 0x80 | 0x8 | 0x4 });
-    if (data) device.queue.writeBuffer(buf, 0, data as Float32Array<ArrayBuffer>);
-    return buf;
-  };
-  const [ba, bb, bo] = [mk(a), mk(b), mk(null)];
-  const read = device.createBuffer({ size: n * 4, usage: 0x1 | 0x8 });
-  const pipeline = device.createComputePipeline({ layout: "auto", compute: { module: device.createShaderModule({ code }), entryPoint: "main" } });
-  const group = device.createBindGroup({
-    layout: pipeline.getBindGroupLayout(0),
-    entries: [ba, bb, bo].map((buffer, binding) => ({ binding, resource: { buffer } })),
-  });
-  const enc = device.createCommandEncoder();
-  const pass = enc.beginComputePass();
-  pass.setPipeline(pipeline);
-  pass.setBindGroup(0, group);
-  const groups = Math.ceil(n / 64);
-  pass.dispatchWorkgroups(Math.min(groups, 65535), Math.ceil(groups / 65535));
-  pass.end();
-  enc.copyBufferToBuffer(bo, 0, read, 0, n * 4);
-  device.queue.submit([enc.finish()]);
-  await read.mapAsync(1);
-  const out = new Float32Array(read.getMappedRange().slice(0));
-  read.unmap();
-  for (const x of [ba, bb, bo, read]) x.destroy();
-  return out;
-}
+const evaluate = async (device: GPUDevice, expr: string, a: Float32Array, b: Float32Array) =>
+  new Float32Array(await evalElementwise(device, MATH_WGSL, "f32", [a, b], expr));
 
+/** The largest error of got[i] in float32 ulps of want(i), and where. */
 function maxUlp(got: Float32Array, want: (i: number) => number): { max: number; at: string } {
-  let max = 0;
-  let at = "";
-  for (let i = 0; i < got.length; i++) {
-    const w = want(i);
-    const e = Math.abs((got[i] as number) - w) / ulp32(w);
-    if (e > max) {
-      max = e;
-      at = `#${i}: got ${got[i]}, want ${w}`;
-    }
-  }
+  const { maxUlp: max, worst: at } = largestError(
+    Float64Array.from(got, (_, i) => want(i)),
+    (w, i) => ({
+      got: got[i] as number,
+      error: Math.abs((got[i] as number) - w) / ulp32(w),
+    }),
+  );
   return { max, at };
 }
 

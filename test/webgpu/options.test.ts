@@ -6,26 +6,18 @@
  * Skipped with the reason where there is no adapter.
  */
 import fc from "fast-check";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { SoftmaxError } from "../../src/errors.js";
 import { layoutOf } from "../../src/tensor/layout.js";
-import { logSoftmax, logSumExp, logSumExpArray, readHalfBits, readTensor, softmax, softmaxArray, uploadTensor } from "../../src/webgpu/index.js";
+import { logSoftmax, logSumExp, logSumExpArray, readTensor, softmax, softmaxArray, uploadTensor } from "../../src/webgpu/index.js";
 import { DEFAULT_TUNING, type Tuning } from "../../src/webgpu/plan.js";
-import { runOp } from "../../src/webgpu/run.js";
 import type { GPUDtype } from "../../src/webgpu/types.js";
 import type { Op } from "../../src/webgpu/wgsl/kernels.js";
-import { gpuEnv } from "./gpu.js";
-import { compare, compareHalf, logits, type RefOptions, reference } from "./ref.js";
+import { gpuSuite, maskBuffer, runGpu, SMALL } from "./gpu.js";
+import { compare, compareHalf, expectClose, F32_BOUND, logits, type RefOptions, reference, scaleOf } from "./ref.js";
 
-const env = await gpuEnv();
-const title = env.device ? `WebGPU options on ${env.adapterName}` : `WebGPU options SKIPPED (${env.reason})`;
-afterAll(() => {
-  env.device?.destroy();
-  env.plain?.destroy();
-});
-
-const SMALL: Tuning = { maxV: 4, targetV: 2, splitRows: 8, splitMinN: 512, splitTargetGroups: 64, splitWG: 64 };
-const scaleOf = (op: Op) => (op === "softmax" ? (r: number) => r : (r: number) => Math.max(Math.abs(r), 1));
+const env = await gpuSuite("WebGPU options");
+const title = env.title;
 
 /**
  * Float32 bounds with a temperature, in ulps as in softmax.test.ts. (x − m)/T is formed as a
@@ -35,7 +27,7 @@ const scaleOf = (op: Op) => (op === "softmax" ? (r: number) => r : (r: number) =
  * logSumExp 0.93 (in ulps of max(|y|, |m|, T·log Σ, T, 1), see scaleFor); T = 0 exact. Masks change
  * nothing numerically (a masked entry loads as −Infinity): measured 3.05, 1.15, 0.57.
  */
-const BOUND: Record<Op, number> = { softmax: 4, logSoftmax: 2, logSumExp: 2 };
+const BOUND = F32_BOUND;
 
 const CASES: { name: string; shape: number[]; axis: number; tuning?: Tuning }[] = [
   { name: "tiny rows", shape: [37, 3], axis: -1 },
@@ -57,45 +49,9 @@ function randomMask(count: number, keep: number, seed: number): Uint8Array {
   return m;
 }
 
-async function maskBuffer(device: GPUDevice, mask: Uint8Array): Promise<GPUBuffer> {
-  const b = device.createBuffer({ size: Math.max(4, Math.ceil(mask.length / 4) * 4), usage: 0x80 | 0x8 });
-  const padded = new Uint8Array(b.size);
-  padded.set(mask);
-  device.queue.writeBuffer(b, 0, padded);
-  return b;
-}
-
-interface GpuOptions {
-  temperature?: number;
-  where?: Uint8Array;
-  onFullyMasked?: "zeros" | "nan" | "error";
-}
-
 /** Runs op on the GPU with the options (the mask uploaded as a byte buffer); float32 in, `yd` out. */
-async function run(
-  device: GPUDevice,
-  op: Op,
-  data: Float32Array,
-  shape: number[],
-  axis: number,
-  o: GpuOptions,
-  tuning: Tuning = DEFAULT_TUNING,
-  yd: GPUDtype = "float32",
-): Promise<Float32Array | Uint16Array> {
-  const x = await uploadTensor(device, data, shape);
-  const m = o.where ? await maskBuffer(device, o.where) : undefined;
-  try {
-    const y = await runOp(op, op, x, { axis, outDtype: yd, ...o, where: m }, tuning);
-    try {
-      return yd === "float16" ? await readHalfBits(y) : await readTensor(y);
-    } finally {
-      y.buffer.destroy();
-    }
-  } finally {
-    x.buffer.destroy();
-    m?.destroy();
-  }
-}
+const run = (device: GPUDevice, op: Op, data: Float32Array, shape: number[], axis: number, o: RefOptions, tuning?: Tuning, yd?: GPUDtype) =>
+  runGpu(device, op, data, shape, axis, { ...o, tuning, yd });
 
 /**
  * The error scale: softmax |y|; logSoftmax max(|y|, 1); logSumExp with a temperature
@@ -114,10 +70,7 @@ function scaleFor(op: Op, data: Float32Array, shape: number[], axis: number, o: 
 }
 
 function check(op: Op, y: Float32Array, data: Float32Array, shape: number[], axis: number, o: RefOptions, label: string): number {
-  const c = compare(y, reference(op, data, shape, axis, o), scaleFor(op, data, shape, axis, o));
-  expect(c.specialMismatches, `${label}: special values`).toEqual([]);
-  expect(c.maxUlp, `${label}: ${c.worst}`).toBeLessThanOrEqual(BOUND[op]);
-  return c.maxUlp;
+  return expectClose(y, reference(op, data, shape, axis, o), scaleFor(op, data, shape, axis, o), BOUND[op], label);
 }
 
 describe.skipIf(!env.device)(title, () => {

@@ -6,7 +6,9 @@
  * value here. Errors are in float32 ulps of the reference:
  * |y − ref| / ulp32(ref), ulp32(v) = 2^(max(floor(log2|v|), −126) − 23).
  */
+import { expect } from "vitest";
 import { logSoftmax, logSumExp, softmax } from "../../src/index.js";
+import type { Op } from "../../src/webgpu/wgsl/kernels.js";
 
 /** The float32 ulp at v (the binade's spacing, clamped to the subnormal spacing 2^-149). */
 export function ulp32(v: number): number {
@@ -98,30 +100,23 @@ export interface HalfComparison {
  * ones are measured in half ulps of `scale(ref)`, and counted when not the nearest half.
  */
 export function compareHalf(y: Uint16Array, ref: Float64Array, scale: (r: number) => number = (r) => r): HalfComparison {
-  let maxUlp = 0;
-  let worst = "";
   let notNearest = 0;
   const specialMismatches: string[] = [];
-  for (let i = 0; i < ref.length; i++) {
-    const r = ref[i] as number;
+  const { maxUlp, worst } = largestError(ref, (r, i) => {
     const h = y[i] as number;
     const g = halfValue(h);
     const want = nearestHalf(r);
     if (Number.isNaN(r) || !Number.isFinite(halfValue(want))) {
       if (!Object.is(g, halfValue(want))) specialMismatches.push(`${i}: ${g} vs ${r}`);
-      continue;
+      return null;
     }
     if (!Number.isFinite(g)) {
       specialMismatches.push(`${i}: ${g} vs ${r}`);
-      continue;
+      return null;
     }
     if ((h & 0x7fff) !== (want & 0x7fff)) notNearest++;
-    const e = Math.abs(g - r) / ulp16(scale(r));
-    if (e > maxUlp) {
-      maxUlp = e;
-      worst = `${i}: got ${g}, expected ${r}`;
-    }
-  }
+    return { got: g, error: Math.abs(g - r) / ulp16(scale(r)) };
+  });
   return { maxUlp, notNearest, total: ref.length, specialMismatches, worst };
 }
 
@@ -157,35 +152,70 @@ export interface Comparison {
  * in ulps of `scale(ref, i)` (default |ref|).
  */
 export function compare(y: Float32Array, ref: Float64Array, scale: (r: number, i: number) => number = (r) => r): Comparison {
-  let maxUlp = 0;
-  let worst = "";
   let flushed = 0;
   const specialMismatches: string[] = [];
-  for (let i = 0; i < ref.length; i++) {
-    const r = ref[i] as number;
+  const { maxUlp, worst } = largestError(ref, (r, i) => {
     const g = y[i] as number;
     // A finite reference beyond float32's range rounds to ±Infinity in float32: that is the expected result.
     if (Number.isNaN(r) || !Number.isFinite(Math.fround(r)) || r === 0) {
       const want = Math.fround(r);
       const same = r === 0 ? g === 0 : Object.is(g, want);
       if (!same) specialMismatches.push(`${i}: ${g} vs ${r}`);
-      continue;
+      return null;
     }
     if (Math.abs(r) < 2 ** -126 && Math.abs(g - r) <= 2 ** -126) {
       if (g === 0) flushed++;
-      continue;
+      return null;
     }
     if (!Number.isFinite(g)) {
       specialMismatches.push(`${i}: ${g} vs ${r}`);
-      continue;
+      return null;
     }
-    const e = Math.abs(g - r) / ulp32(scale(r, i));
-    if (e > maxUlp) {
-      maxUlp = e;
-      worst = `${i}: got ${g}, expected ${r}`;
+    return { got: g, error: Math.abs(g - r) / ulp32(scale(r, i)) };
+  });
+  return { maxUlp, specialMismatches, worst, flushed };
+}
+
+/**
+ * Float32 bounds in ulps (softmax: of |y|; logSoftmax and logSumExp: of max(|y|, 1), see scaleOf), shared by the
+ * float32 suites; the figures measured under them are given where each suite uses them.
+ */
+export const F32_BOUND: Readonly<Record<Op, number>> = { softmax: 4, logSoftmax: 2, logSumExp: 2 };
+
+/** The error scale of an operation: |y| for softmax; max(|y|, 1) for logSoftmax and logSumExp (log Σ is rounded: an absolute error). */
+export const scaleOf = (op: Op) => (op === "softmax" ? (r: number) => r : (r: number) => Math.max(Math.abs(r), 1));
+
+/**
+ * Asserts that y has ref's length, that every special value matches, and that the error is within `bound` ulps of
+ * scale(ref) (see compare); returns the measured error.
+ */
+export function expectClose(y: Float32Array, ref: Float64Array, scale: (r: number, i: number) => number, bound: number, label: string): number {
+  expect(y.length, label).toBe(ref.length);
+  const c = compare(y, ref, scale);
+  expect(c.specialMismatches, `${label}: special values`).toEqual([]);
+  expect(c.maxUlp, `${label}: ${c.worst}`).toBeLessThanOrEqual(bound);
+  return c.maxUlp;
+}
+
+/**
+ * The largest of the errors `errorAt(ref[i], i)` measures, and where (`i: got g, expected r`); errorAt returns null for
+ * an entry it checked otherwise (a special value).
+ */
+export function largestError(
+  ref: ArrayLike<number>,
+  errorAt: (r: number, i: number) => { got: number; error: number } | null,
+): { maxUlp: number; worst: string } {
+  let maxUlp = 0;
+  let worst = "";
+  for (let i = 0; i < ref.length; i++) {
+    const r = ref[i] as number;
+    const m = errorAt(r, i);
+    if (m !== null && m.error > maxUlp) {
+      maxUlp = m.error;
+      worst = `${i}: got ${m.got}, expected ${r}`;
     }
   }
-  return { maxUlp, specialMismatches, worst, flushed };
+  return { maxUlp, worst };
 }
 
 /** Deterministic pseudo-random logits in [-spread, spread] (a fixed LCG: tests are reproducible). */
