@@ -11,7 +11,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: "wasm-relaxed",
-          include: ["test/wasm/{kernels,across,threads,dispatch}.test.ts"],
+          include: ["test/wasm/{kernels,across,threads,dispatch,arena,memory}.test.ts"],
           execArgv: ["--experimental-wasm-relaxed-simd"],
           env: { SOFTMAX_TEST_WASM: "relaxed" },
         },

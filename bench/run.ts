@@ -28,7 +28,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import * as ort from "onnxruntime-node";
-import { logSoftmax, setBackend, setThreads, softmax } from "../src/index.js";
+import { createWasmArena, logSoftmax, setBackend, setThreads, softmax } from "../src/index.js";
 import { relaxedSupported } from "../src/kernels/wasm/runtime.js";
 import { onnxModel } from "./onnx-model.js";
 
@@ -55,7 +55,8 @@ type Fn = "softmax" | "logSoftmax";
 type Run = () => Float32Array | Promise<Float32Array>;
 /** The runners of one contender for one shape; `before` runs (untimed) before each of its samples, `after` after each. */
 interface Prepared {
-  alloc: Run;
+  /** Null: no allocating mode (the arena rows). */
+  alloc: Run | null;
   out: Run | null;
   before?: () => unknown;
   after?: () => unknown;
@@ -191,6 +192,35 @@ const contenders: Contender[] = [
       ),
     ),
   ),
+  // The same kernels on views of a WASM arena (createWasmArena): input and out buffer in the kernels' memory, no copies
+  // (fast softmax into another view: one copy inside the arena, README "Zero-copy arenas"). Out-buffer mode only.
+  ...(["exact", "fast"] as const).flatMap((precision) =>
+    VARIANTS.map(
+      (variant): Contender => ({
+        name: `ours ${precision} ${variant === "simd128" ? "SIMD128" : "relaxed"}, arena (no copy)`,
+        async prepare(fn, x, rows, n) {
+          const f = fn === "softmax" ? softmax : logSoftmax;
+          const arena = await createWasmArena({ bytes: 2 * x.length * 4, maxRow: n });
+          const ax = arena.float32(x.length);
+          ax.set(x);
+          const y = arena.float32(x.length);
+          const t = { data: ax, shape: [rows, n] };
+          return {
+            alloc: null,
+            out: () => f(t, { precision, out: y }).data as Float32Array,
+            before: async () => {
+              setBackend(variant === "simd128" ? "wasm-simd128" : "wasm-relaxed");
+              await setThreads(1);
+            },
+            done: () => {
+              setBackend("auto");
+              arena.dispose();
+            },
+          };
+        },
+      }),
+    ),
+  ),
   ...([1, 0] as const).map(
     // ORT's default pool spins after each run: it comes last in each round-robin round.
     (threads): Contender => ({
@@ -314,22 +344,29 @@ async function main(): Promise<void> {
       for (const c of chosen) {
         const p = await c.prepare(fn, x, rows, n);
         await p.before?.();
-        accs.push(accuracy(await p.alloc(), ref));
+        accs.push(accuracy(await ((p.alloc ?? p.out) as Run)(), ref));
         prepared.push(p);
       }
       // Allocating and out runs in the same round-robin, so that both columns see the same load.
+      const allocRuns = prepared.filter((p) => p.alloc !== null);
       const outRuns = prepared.filter((p) => p.out !== null);
       const all = await measure([
-        ...prepared.map((p) => ({ run: p.alloc, before: p.before, after: p.after })),
+        ...allocRuns.map((p) => ({ run: p.alloc as Run, before: p.before, after: p.after })),
         ...outRuns.map((p) => ({ run: p.out as Run, before: p.before, after: p.after })),
       ]);
-      const allocStats = all.slice(0, prepared.length);
-      const outStats = all.slice(prepared.length);
+      const allocStats = all.slice(0, allocRuns.length);
+      const outStats = all.slice(allocRuns.length);
       for (const p of prepared) p.done?.();
       const results = chosen.map((c, i) => {
         const p = prepared[i] as Prepared;
+        const a = allocRuns.indexOf(p);
         const j = outRuns.indexOf(p);
-        return { name: c.name, alloc: allocStats[i] as Stats, out: j >= 0 ? (outStats[j] as Stats) : null, acc: accs[i] as { maxUlp: number; cr: number } };
+        return {
+          name: c.name,
+          alloc: a >= 0 ? (allocStats[a] as Stats) : null,
+          out: j >= 0 ? (outStats[j] as Stats) : null,
+          acc: accs[i] as { maxUlp: number; cr: number },
+        };
       });
       await setThreads(1);
       const find = (s: string) => results.find((r) => r.name.startsWith(s));

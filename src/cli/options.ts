@@ -4,6 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { type Command, InvalidArgumentError, Option } from "commander";
+import type { Backend } from "../kernels/wasm/backend.js";
 import { unmark } from "./argv.js";
 import { UsageError } from "./errors.js";
 import { INPUT_FORMATS } from "./io/rows.js";
@@ -114,7 +115,12 @@ export function addOptions(cmd: Command, names: readonly OptionName[]): Command 
             .choices(["exact", "fast"])
             .default("exact"),
         );
-        cmd.addOption(new Option("--backend <name>", "kernels: auto (WASM SIMD for float32 rows of ≥ 64 values), js, or wasm").choices(["auto", "js", "wasm"]));
+        cmd.addOption(
+          new Option(
+            "--backend <name>",
+            "kernels: auto (WASM SIMD for float32 rows of ≥ 64 values), js, wasm (relaxed SIMD where available), wasm-simd128 or wasm-relaxed (that module variant; JS where it is missing)",
+          ).choices(["auto", "js", "wasm", "wasm-simd128", "wasm-relaxed"]),
+        );
         break;
       case "top":
         cmd.option("-k, --top <K>", "show the K most likely classes", integer("--top", 0));
@@ -155,7 +161,7 @@ export interface OptionValues {
   axis?: number;
   mask?: Uint8Array;
   precision?: "exact" | "fast";
-  backend?: "auto" | "js" | "wasm";
+  backend?: Backend;
   top?: number;
   labels?: string;
   digits?: number;

@@ -1,4 +1,6 @@
 /** Kernel dispatch: which backend runs softmax, logSoftmax and logSumExp (JS, WASM SIMD, worker threads), visible and forceable. */
+
+export { createWasmArena, type WasmArena, type WasmArenaOptions } from "./wasm/arena.js";
 export {
   type Backend,
   backend,

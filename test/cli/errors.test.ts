@@ -80,3 +80,20 @@ describe.concurrent("success", () => {
     expect(v.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
   });
 });
+
+describe("a reader that goes away", () => {
+  it("help text into a closed pipe: exit 0, no crash (commander's writes bypass the output sink)", async () => {
+    const { spawn } = await import("node:child_process");
+    const { BIN } = await import("./helpers.js");
+    for (const args of [["--help"], ["softmax", "--help"]]) {
+      const child = spawn(process.execPath, [BIN, ...args], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+      child.stdout.destroy(); // the reader is gone before the first write: every write gets EPIPE
+      let stderr = "";
+      child.stderr.on("data", (d: Buffer) => {
+        stderr += d.toString();
+      });
+      const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+      expect({ args, code, stderr }).toEqual({ args, code: 0, stderr: "" });
+    }
+  });
+});

@@ -110,6 +110,20 @@ describe.concurrent("formats", () => {
     const bad = await sm(["1", "2", "--backend", "gpu"]);
     expectCode(bad, 2);
   });
+  it("--backend wasm-simd128 and wasm-relaxed are accepted: exact mode gives the JS kernel's output", async () => {
+    const js = await sm(["f4.npy", "-f", "json", "--backend", "js"]);
+    expectCode(js, 0);
+    for (const b of ["wasm-simd128", "wasm-relaxed"]) {
+      const r = await sm(["f4.npy", "-f", "json", "--backend", b]);
+      expectCode(r, 0);
+      // Exact mode is correctly rounded on every module variant (and the JS kernel runs where relaxed SIMD is missing).
+      expect(r.stdout).toBe(js.stdout);
+    }
+    const help = await sm(["softmax", "--help"]);
+    expectCode(help, 0);
+    expect(help.stdout).toContain('"wasm-simd128"');
+    expect(help.stdout).toContain('"wasm-relaxed"');
+  });
   it("sigmoid accepts --precision", async () => {
     const r = await sm(["sigmoid", "--precision", "fast", "-f", "json", "--", "0", "-800", "800"]);
     expectCode(r, 0);

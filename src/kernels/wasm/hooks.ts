@@ -44,6 +44,11 @@
  * row of 10^6; log-softmax ≤ 0.8 ulp; tests "fast mode stays within 2.5 ulp on
  * a row of 10^6" and "both loops of pass 2").
  *
+ * **Memory**: the kernels' memory grows to what a call needs (a chunk of rows, or one block along another axis).
+ * Where it cannot (`memory.grow` refused: beyond 4 GiB, 2 GiB for the threads' shared memory, or what the platform
+ * grants), the JavaScript kernels take the whole call: the same results (exact mode), never a RangeError. Arena views
+ * (arena.ts, `createWasmArena`) skip the copies into and out of that memory.
+ *
  * **Special cases**: a row whose maximum is NaN, +Infinity or -Infinity (a
  * NaN inside, an infinite logit, nothing counted) is flagged by the kernel and
  * computed by the JavaScript kernel, so every special-value rule of the
@@ -58,6 +63,7 @@
  * | -Infinity entries among finite ones | probability 0, log-probability -Infinity (WASM) |
  */
 import type { Layout } from "../../tensor/layout.js";
+import { arenaState, checkOverlap, inArena, runArena } from "./arena.js";
 import { dispatchState, precisionOf, THREAD_MIN_ELEMENTS, WASM_MIN_ELEMENTS } from "./backend.js";
 import { preferredVariant, type SimdVariant, wasmInstance } from "./runtime.js";
 import { OP_LOG_SOFTMAX, OP_LOG_SUM_EXP, OP_SOFTMAX, runSlices, type WasmOp } from "./slices.js";
@@ -95,7 +101,13 @@ function run(op: WasmOp, exact: boolean, x: Float32Array, y: Float32Array, layou
     dispatchState.last = `${mode}×${threads}`;
     return allDone(done);
   }
-  runSlices(w, op, exact, x, y, layout, mask, 0, slices, done);
+  // Arena views (arena.ts): no copies along the last axis without a mask; else the copying path below.
+  if (runArena(op, exact, x, y, layout, mask, done, variant)) {
+    dispatchState.last = mode;
+    return allDone(done);
+  }
+  // WASM memory that cannot grow that far (memory.grow refused): the JavaScript kernels take the whole call.
+  if (!runSlices(w, op, exact, x, y, layout, mask, 0, slices, done)) return null;
   dispatchState.last = mode;
   return allDone(done);
 }
@@ -104,6 +116,8 @@ function run(op: WasmOp, exact: boolean, x: Float32Array, y: Float32Array, layou
 export function wasmAlongAxis(fn: string, x: unknown, y: unknown, layout: Layout, mask: Uint8Array | null, t: number, precision: unknown): Uint8Array | null {
   const exact = precisionOf(precision, fn) === "exact";
   dispatchState.last = "js";
+  arenaState.zeroCopy = false;
+  if (x instanceof Float32Array && (y instanceof Float32Array || y instanceof Float64Array) && inArena(x)) checkOverlap(fn, x, y);
   if (!take(x, y, layout.outer * layout.n * layout.inner, t)) return null;
   return run(fn === "logSoftmax" ? OP_LOG_SOFTMAX : OP_SOFTMAX, exact, x as Float32Array, y as Float32Array, layout, mask);
 }
@@ -120,6 +134,8 @@ export function wasmLogSumExp(
 ): Uint8Array | null {
   const exact = precisionOf(precision, "logSumExp") === "exact";
   dispatchState.last = "js";
+  arenaState.zeroCopy = false;
+  if (x instanceof Float32Array && (y instanceof Float32Array || y instanceof Float64Array) && inArena(x)) checkOverlap("logSumExp", x, y);
   if (weighted || !take(x, y, layout.outer * layout.n * layout.inner, t)) return null;
   return run(OP_LOG_SUM_EXP, exact, x as Float32Array, y as Float32Array, layout, mask);
 }

@@ -2,7 +2,7 @@
  * Loads the WebAssembly SIMD kernels (src/kernels/wasm/module.ts, assembled
  * from scripts/wasm-kernels.mjs) and manages their memory: one instance, one
  * growable memory reused by every call (nothing allocated per call once it is
- * large enough).
+ * large enough; arena.ts gives fixed memories whose views the kernels use without copies).
  *
  * Loading is synchronous where the platform allows it (Node, workers);
  * a browser's main thread may refuse to compile or instantiate a large module
@@ -133,6 +133,12 @@ export function wasmInstance(variant: SimdVariant = preferredVariant()): WasmIns
   return instanceOf[variant];
 }
 
+/** The compiled module of `variant` (loading it synchronously on first use, as {@link wasmInstance}), or null. */
+export function compiledModule(variant: SimdVariant): WebAssembly.Module | null {
+  if (wasmInstance(variant) === null) return null;
+  return compiledOf[variant] ?? null;
+}
+
 /**
  * Loads the kernels asynchronously (needed once in browsers; by default the preferred variant, relaxed SIMD where it
  * validates); resolves to whether that variant is available, never rejects (a browser that refuses to compile or
@@ -161,14 +167,32 @@ export function initWasm(variant: SimdVariant = preferredVariant()): Promise<boo
   return pending;
 }
 
-/** Makes the memory at least `bytes` long and returns the (possibly new) views. */
-export function ensureMemory(w: WasmInstance, bytes: number): void {
+/**
+ * Test seam: WASM memory beyond this many bytes counts as refused by `memory.grow` (Infinity: only the platform's limit,
+ * 4 GiB for a private memory, 2 GiB for the threads' shared one). Tests lower it to reach the fallback without
+ * allocating gigabytes.
+ */
+export const memoryLimit = { bytes: Number.POSITIVE_INFINITY };
+
+/**
+ * Makes the memory at least `bytes` long and refreshes the views. Returns false, leaving the memory as it was, where it
+ * cannot grow that far (`memory.grow` throws a RangeError past the platform's limit, or {@link memoryLimit}): the
+ * caller then leaves the call to the JavaScript kernels, which give the same results (exact mode) without WASM memory.
+ */
+export function ensureMemory(w: WasmInstance, bytes: number): boolean {
   const have = w.memory.buffer.byteLength;
   if (have < bytes) {
-    w.memory.grow(Math.ceil((bytes - have) / 65536));
+    if (bytes > memoryLimit.bytes) return false;
+    try {
+      w.memory.grow(Math.ceil((bytes - have) / 65536));
+    } catch (e) {
+      if (e instanceof RangeError) return false;
+      throw e;
+    }
   }
   if (w.f32.byteLength !== w.memory.buffer.byteLength) {
     w.f32 = new Float32Array(w.memory.buffer);
     w.f64 = new Float64Array(w.memory.buffer);
   }
+  return true;
 }

@@ -84,7 +84,8 @@ export function copyOut(w: WasmInstance, y: Float32Array | Float64Array, layout:
 /**
  * Runs `op` on the slices [first, first + count) of `x` (layout) into `y`
  * (same layout for softmax/log-softmax; one value per slice for log-sum-exp).
- * Sets done[s] = 1 for each slice computed, 0 for each left to the JS kernel.
+ * Sets done[s] = 1 for each slice computed, 0 for each left to the JS kernel. Returns false, having done nothing,
+ * when the WASM memory cannot grow to the size the call needs (runtime.ts, ensureMemory).
  */
 export function runSlices(
   w: WasmInstance,
@@ -97,17 +98,16 @@ export function runSlices(
   first: number,
   count: number,
   done: Uint8Array,
-): void {
+): boolean {
   if (layout.inner > 1 && first === 0 && count === layout.outer * layout.inner) {
-    runBlocks(w, op, exact, x, y, layout, mask, done);
-    return;
+    return runBlocks(w, op, exact, x, y, layout, mask, done);
   }
   const n = layout.n;
   const chunkRows = Math.max(1, Math.min(count, Math.floor(CHUNK / n)));
   const st = 0;
   const s = (chunkRows * 32 + 15) & ~15;
   const xb = op === OP_SOFTMAX ? s + ((n * 8 + 15) & ~15) : s;
-  ensureMemory(w, xb + chunkRows * n * 4);
+  if (!ensureMemory(w, xb + chunkRows * n * 4)) return false;
   const k = w.k;
   const at = xb >> 2;
   for (let s0 = first; s0 < first + count; s0 += chunkRows) {
@@ -135,6 +135,7 @@ export function runSlices(
       }
     }
   }
+  return true;
 }
 
 /** The kernels on `rows` rows of n floats at byte offset xb (in place); s: float64 scratch, st: row stats. Returns the special rows. */
@@ -166,7 +167,7 @@ function runBlocks(
   layout: Layout,
   mask: Uint8Array | null,
   done: Uint8Array,
-): void {
+): boolean {
   const { outer, n, inner } = layout;
   const block = n * inner;
   // Rows of wide blocks copied `pitch` floats apart: a pitch of a multiple of 256 bytes maps the rows a tile touches to the
@@ -178,7 +179,7 @@ function runBlocks(
   const s = (cols * 32 + 15) & ~15;
   const xb = op === OP_SOFTMAX && exact ? s + ((n * 8 + 15) & ~15) : s;
   const tb = xb + ((cols * n * 4 + 15) & ~15);
-  ensureMemory(w, tb + n * pitch * 4);
+  if (!ensureMemory(w, tb + n * pitch * 4)) return false;
   const k = w.k;
   const t0 = tb >> 2;
   // Fast softmax of short slices (4 ≤ n < 32) runs across them (lanes hold 4 slices; accumulators at xb, 16·cols bytes):
@@ -219,4 +220,5 @@ function runBlocks(
     if (pitch === inner) y.set(f.subarray(t0, t0 + block), base);
     else for (let r = 0; r < n; r++) y.set(f.subarray(t0 + r * pitch, t0 + r * pitch + inner), base + r * inner);
   }
+  return true;
 }

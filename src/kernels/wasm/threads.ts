@@ -306,8 +306,8 @@ function parallel(p: Pool, t: number, exact: boolean, args: (i: number) => Args,
 
 /**
  * Runs `op` on every slice with the worker pool. Returns false (nothing done)
- * when there is no pool or the shape does not split (several slices but fewer
- * than the threads).
+ * when there is no pool, the shape does not split (several slices but fewer
+ * than the threads) or the shared memory cannot grow to the size the call needs.
  */
 export function runThreaded(
   op: WasmOp,
@@ -330,7 +330,7 @@ export function runThreaded(
     const sb = (slices * 32 + 15) & ~15;
     const scratch = op === OP_SOFTMAX && exact ? (n * 8 + 15) & ~15 : 0;
     const xb = sb + T * scratch;
-    ensureMemory(w, xb + slices * n * 4);
+    if (!ensureMemory(w, xb + slices * n * 4)) return false;
     const task = op === OP_SOFTMAX ? T_SOFTMAX : op === OP_LOG_SOFTMAX ? T_LOG_SOFTMAX : T_LOG_SUM_EXP;
     const first = (i: number): number => Math.floor((i * slices) / T);
     // Each thread's rows are copied in just before it starts and out as soon as it ends, so copies overlap compute.
@@ -354,7 +354,7 @@ export function runThreaded(
   const bounds = Array.from({ length: T + 1 }, (_, i) => (i === T ? n : Math.floor((i * n) / T / 16) * 16));
   const sb = (T * 32 + 15) & ~15;
   const xb = sb + (op === OP_SOFTMAX && exact ? n * 8 : 0);
-  ensureMemory(w, xb + n * 4);
+  if (!ensureMemory(w, xb + n * 4)) return false;
   const chunk = (i: number): [number, number, number] => {
     const a = bounds[i] as number;
     return [xb + a * 4, sb + a * 8, (bounds[i + 1] as number) - a];
