@@ -20,6 +20,8 @@
  *   become rows this way (a cache-sized strip of columns at a time).
  * - softmax_cols_fast(x, rows, cols, pitch, st, a) → special slices: fast softmax across short slices of a non-last
  *   axis (the columns of a strip, four per vector), in place, without transposing.
+ * - stats_cols_fast(x, rows, cols, pitch, st, a) → special slices: stats_fast's m and r across slices, likewise.
+ * - logsoftmax_cols_fast(x, rows, cols, pitch, a): y = (x - m) - L across slices, m and L given per slice at a.
  * A row is special (flag 1) when its maximum is NaN, +Infinity or -Infinity: the caller redoes it in JS.
  *
  * Pass 2 runs one of two loops per row: the direct loop (m in a range: exact |K| ≤ ~1000-2000, fast m in
@@ -867,7 +869,7 @@ const TRANSPOSE = `
  * flag per slice to $st (as the row kernels do) and returns the number of special slices (maximum NaN or ±Infinity),
  * whose outputs are garbage for the JavaScript kernel to redo.
  */
-function colsFastFunc() {
+function colsFastFunc(stats = false) {
   const c = MINIMAX6;
   const sweep = (body) => `
     (local.set $r (local.get $x))
@@ -902,7 +904,14 @@ function colsFastFunc() {
   ];
   for (let i = 4; i >= 0; i--) exp.push(set("kf0", madd("f32x4", get("kf0"), get("df0"), splatF(c[i]))));
   exp.push(set("kf0", `(f32x4.mul ${get("kf0")} (i32x4.shl ${get("tf0")} (i32.const 23)))`));
-  exp.push("(v128.store (local.get $p) (local.get $kf0))");
+  if (stats) {
+    // log-softmax / log-sum-exp: the maxima's terms are left out and counted (i32x4 counts at a + 4·cols, where the NaN
+    // masks were), so that r = Σ_{x ≠ m} e + (count - 1) keeps the digits of a tiny r, as in the row kernels
+    exp.push(set("tf0", `(f32x4.eq ${get("xf0")} ${get("MF")})`));
+    exp.push(set("kf0", `(v128.andnot ${get("kf0")} ${get("tf0")})`));
+    exp.push(`(local.set $w (i32.add (local.get $q) (local.get $cb)))`);
+    exp.push(`(v128.store (local.get $w) (i32x4.sub (v128.load (local.get $w)) ${get("tf0")}))`);
+  } else exp.push("(v128.store (local.get $p) (local.get $kf0))");
   exp.push(`(local.set $w (i32.add (local.get $s) (i32.shl (i32.sub (local.get $q) (local.get $a)) (i32.const 1))))`);
   exp.push(`(v128.store (local.get $w) (f64x2.add (v128.load (local.get $w)) (f64x2.promote_low_f32x4 ${get("kf0")})))`);
   exp.push(
@@ -914,7 +923,7 @@ function colsFastFunc() {
         (v128.store (local.get $p) (i8x16.shuffle ${LOWS} (f32x4.demote_f64x2_zero (f64x2.mul (f64x2.promote_low_f32x4 ${get("xf0")}) (v128.load (local.get $w))))
           (f32x4.demote_f64x2_zero (f64x2.mul (f64x2.promote_low_f32x4 (i8x16.shuffle ${HIGH} ${get("xf0")} ${get("xf0")})) (v128.load offset=16 (local.get $w))))))`;
   return `
-  (func (export "softmax_cols_fast") (param $x i32) (param $rows i32) (param $cols i32) (param $pitch i32) (param $st i32) (param $a i32) (result i32)
+  (func (export "${stats ? "stats" : "softmax"}_cols_fast") (param $x i32) (param $rows i32) (param $cols i32) (param $pitch i32) (param $st i32) (param $a i32) (result i32)
     (local $r i32) (local $p i32) (local $q i32) (local $w i32) (local $s i32) (local $end i32) (local $cend i32) (local $cb i32) (local $j i32)
     (local $m f64) (local $f i32) (local $specials i32)
     (local $MF v128) (local $xf0 v128) (local $df0 v128) (local $tf0 v128) (local $lf0 v128) (local $kf0 v128) @@DECL@@
@@ -942,9 +951,10 @@ function colsFastFunc() {
       (br_if $done (i32.ge_u (local.get $j) (local.get $cb)))
       (local.set $w (i32.add (local.get $a) (local.get $j)))
       (v128.store (local.get $w) (v128.bitselect (v128.const f32x4 nan nan nan nan) (v128.load (local.get $w)) (v128.load (i32.add (local.get $w) (local.get $cb)))))
+      ${stats ? "(v128.store (i32.add (local.get $w) (local.get $cb)) (v128.const i64x2 0 0))" : ""}
       (local.set $j (i32.add (local.get $j) (i32.const 16)))
       (br $next)))
-    ;; pass 2: e·2^64 in place, sums in float64
+    ;; pass 2: e·2^64 ${stats ? "(maxima counted apart)" : "in place"}, sums in float64
     ${sweep(exp.join("\n        "))}
     ;; per slice: statistics, flag, scale factor 2^-64/S (in place of the sum)
     (local.set $j (i32.const 0))
@@ -953,19 +963,58 @@ function colsFastFunc() {
       (local.set $m (f64.promote_f32 (f32.load (i32.add (local.get $a) (i32.shl (local.get $j) (i32.const 2))))))
       (local.set $w (i32.add (local.get $s) (i32.shl (local.get $j) (i32.const 3))))
       (f64.store (local.get $st) (local.get $m))
-      (f64.store offset=8 (local.get $st) (f64.sub (f64.mul (f64.load (local.get $w)) (f64.const ${1 / 2 ** 64})) (f64.const 1)))
+      (f64.store offset=8 (local.get $st) ${
+        stats
+          ? `(f64.add (f64.mul (f64.load (local.get $w)) (f64.const ${1 / 2 ** 64}))
+          (f64.convert_i32_s (i32.sub (i32.load (i32.add (i32.add (local.get $a) (local.get $cb)) (i32.shl (local.get $j) (i32.const 2)))) (i32.const 1))))`
+          : `(f64.sub (f64.mul (f64.load (local.get $w)) (f64.const ${1 / 2 ** 64})) (f64.const 1))`
+      })
       (f64.store offset=16 (local.get $st) (f64.const 0))
       (local.set $f (i32.or (f64.ne (local.get $m) (local.get $m)) (f64.eq (f64.abs (local.get $m)) (f64.const inf))))
       (f64.store offset=24 (local.get $st) (f64.convert_i32_u (local.get $f)))
       (local.set $specials (i32.add (local.get $specials) (local.get $f)))
-      (f64.store (local.get $w) (f64.div (f64.const ${1 / 2 ** 64}) (f64.mul (f64.load (local.get $w)) (f64.const ${1 / 2 ** 64}))))
+      ${stats ? "" : `(f64.store (local.get $w) (f64.div (f64.const ${1 / 2 ** 64}) (f64.mul (f64.load (local.get $w)) (f64.const ${1 / 2 ** 64}))))`}
       (local.set $st (i32.add (local.get $st) (i32.const 32)))
       (local.set $j (i32.add (local.get $j) (i32.const 1)))
       (br $next)))
-    ;; pass 3: y = e·c in float64, rounded once
-    ${sweep(scale)}
+    ${
+      stats
+        ? ""
+        : `;; pass 3: y = e·c in float64, rounded once
+    ${sweep(scale)}`
+    }
     (local.get $specials))`;
 }
+
+/**
+ * logsoftmax_cols_fast(x, rows, cols, pitch, a): y = (x - m) - L in float64, rounded once, in place across slices (the
+ * columns of a strip, as in softmax_cols_fast), with m and L of slice j as float64 at a + 8·j and a + 8·(cols + j)
+ * (written by the caller from stats_cols_fast's statistics: L = log1p(r)).
+ */
+const LOGSOFTMAX_COLS = `
+  (func (export "logsoftmax_cols_fast") (param $x i32) (param $rows i32) (param $cols i32) (param $pitch i32) (param $a i32)
+    (local $r i32) (local $p i32) (local $w i32) (local $end i32) (local $cend i32) (local $cb i32) (local $x0 v128)
+    (local.set $cb (i32.shl (local.get $cols) (i32.const 2)))
+    (local.set $r (local.get $x))
+    (local.set $end (i32.add (local.get $x) (i32.mul (local.get $rows) (local.get $pitch))))
+    (block $rdone (loop $rnext
+      (br_if $rdone (i32.ge_u (local.get $r) (local.get $end)))
+      (local.set $p (local.get $r))
+      (local.set $w (local.get $a))
+      (local.set $cend (i32.add (local.get $r) (local.get $cb)))
+      (block $cdone (loop $cnext
+        (br_if $cdone (i32.ge_u (local.get $p) (local.get $cend)))
+        (local.set $x0 (v128.load (local.get $p)))
+        (v128.store (local.get $p) (i8x16.shuffle ${LOWS}
+          (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.sub (f64x2.promote_low_f32x4 (local.get $x0)) (v128.load (local.get $w)))
+            (v128.load (i32.add (local.get $w) (i32.shl (local.get $cb) (i32.const 1))))))
+          (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle ${HIGH} (local.get $x0) (local.get $x0))) (v128.load offset=16 (local.get $w)))
+            (v128.load offset=16 (i32.add (local.get $w) (i32.shl (local.get $cb) (i32.const 1))))))))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (local.set $w (i32.add (local.get $w) (i32.const 32)))
+        (br $cnext)))
+      (local.set $r (i32.add (local.get $r) (local.get $pitch)))
+      (br $rnext))))`;
 
 function withConstants(text) {
   const { decl, init } = constantLocals();
@@ -997,6 +1046,8 @@ export function generateWat(shared = false, relaxedSimd = false) {
   ${withConstants(scaleFunc(true))}
   ${withConstants(scaleFunc(false))}
   ${withConstants(colsFastFunc())}
+  ${withConstants(colsFastFunc(true))}
+  ${LOGSOFTMAX_COLS}
 )
 `;
 }

@@ -31,8 +31,20 @@ export function referenceRow(x: ArrayLike<number>): { softmax: number[]; logSoft
   const M = new D(m);
   const d = Array.from(x, (v) => (v === Number.NEGATIVE_INFINITY ? null : new D(v).minus(M)));
   const e = d.map((v) => (v === null ? new D(0) : v.exp()));
-  const s = e.reduce((a, b) => a.plus(b), new D(0));
-  const l = s.ln();
+  // r = Σ_{x ≠ m} e^{x - m} + (count of maxima - 1), so S = 1 + r. L = log(1 + r) is summed as its series when
+  // r < 1e-4: the outputs at a maximum are -L, and r can be e^-200 (scale 40), whose digits ln(1 + r) in 40-digit
+  // arithmetic would lose (it gave -2.556e-36 for -2.55611574e-36).
+  let r = new D(0);
+  let count = 0;
+  d.forEach((v, i) => {
+    if (v?.isZero()) count++;
+    else r = r.plus(e[i] as Decimal);
+  });
+  r = r.plus(count - 1);
+  const s = r.plus(1);
+  let l = new D(0);
+  if (r.gte(1e-4)) l = s.ln();
+  else for (let k = 1, p = r; k < 14; k++, p = p.times(r)) l = k % 2 === 1 ? l.plus(p.div(k)) : l.minus(p.div(k));
   return {
     softmax: e.map((v) => v.div(s).toNumber()),
     logSoftmax: d.map((v) => (v === null ? Number.NEGATIVE_INFINITY : v.minus(l).toNumber())),

@@ -31,6 +31,8 @@ export interface KernelExports {
   logsoftmax_exact(x: number, y: number, st: number, rows: number, n: number): void;
   logsoftmax_fast(x: number, y: number, st: number, rows: number, n: number): void;
   softmax_cols_fast(x: number, rows: number, cols: number, pitch: number, st: number, a: number): number;
+  stats_cols_fast(x: number, rows: number, cols: number, pitch: number, st: number, a: number): number;
+  logsoftmax_cols_fast(x: number, rows: number, cols: number, pitch: number, a: number): void;
 }
 
 /** A loaded instance with views on its memory (refreshed after growth). */

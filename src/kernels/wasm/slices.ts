@@ -7,8 +7,8 @@
  * and the copy out), each copied with one `set`. Along another axis, each
  * block of n × inner floats is copied with one `set` and transposed inside
  * WASM (4 × 4 SIMD tiles), a cache-sized strip of columns at a time, so that
- * its slices become rows ({@link runBlocks}), except for fast softmax of short slices (4 ≤ n < 32), which a kernel
- * runs across them in place (four slices per vector);
+ * its slices become rows ({@link runBlocks}), except for the fast kernels on short slices (4 ≤ n < 32), which run
+ * across them in place (four slices per vector);
  * the thread pool gathers them with {@link copyIn} instead. Masked entries
  * are copied in as -Infinity, which every kernel treats as "not counted".
  *
@@ -24,6 +24,9 @@ export type WasmOp = 0 | 1 | 2;
 export const OP_SOFTMAX = 0;
 export const OP_LOG_SOFTMAX = 1;
 export const OP_LOG_SUM_EXP = 2;
+
+/** Whether the fast kernels may run across short slices (off: always transpose; for timing scripts and tests). */
+export const acrossSlices = { on: true };
 
 /** Floats of input per chunk. */
 const CHUNK = 32768;
@@ -153,6 +156,26 @@ function kernelRows(w: WasmInstance, op: WasmOp, exact: boolean, xb: number, s: 
 }
 
 /**
+ * The fast kernels across the c slices (columns) of a strip at byte offset x, rows `pitch` bytes apart, in place; st: slice
+ * stats, a: 16·c bytes of accumulators. Returns the special slices.
+ */
+function kernelCols(w: WasmInstance, op: WasmOp, x: number, n: number, c: number, pitch: number, st: number, a: number): number {
+  const k = w.k;
+  if (op === OP_SOFTMAX) return k.softmax_cols_fast(x, n, c, pitch, st, a);
+  const specials = k.stats_cols_fast(x, n, c, pitch, st, a);
+  if (op === OP_LOG_SOFTMAX) {
+    const f64 = w.f64;
+    // m and L = log1p(r) of slice j at a + 8·j and a + 8·(c + j), for logsoftmax_cols_fast
+    for (let j = 0, i = st >> 3, o = a >> 3; j < c; j++, i += 4) {
+      f64[o + j] = f64[i] as number;
+      f64[o + c + j] = Math.log1p((f64[i + 1] as number) + (f64[i + 2] as number));
+    }
+    k.logsoftmax_cols_fast(x, n, c, pitch, a);
+  }
+  return specials;
+}
+
+/**
  * A non-last axis: each block of n × inner floats (one index of the outer axes) is copied in with one `set`; strips of
  * its columns (about CHUNK floats each, so that a strip stays in cache) are transposed in WASM (4 × 4 SIMD tiles) so
  * that their slices become rows, run through the row kernels, and transposed back into the block, which is copied out
@@ -182,9 +205,10 @@ function runBlocks(
   if (!ensureMemory(w, tb + n * pitch * 4)) return false;
   const k = w.k;
   const t0 = tb >> 2;
-  // Fast softmax of short slices (4 ≤ n < 32) runs across them (lanes hold 4 slices; accumulators at xb, 16·cols bytes):
-  // the row kernel runs rows under 16 in scalar code, and this measured 1.08-3.2× faster there (README, "Dispatch rules").
-  const across = op === OP_SOFTMAX && !exact && inner % 4 === 0 && n >= 4 && n < 32;
+  // The fast kernels on short slices (4 ≤ n < 32) run across them (lanes hold 4 slices; accumulators at xb, 16·cols
+  // bytes): the row kernel runs rows under 16 in scalar code, and this measured 1.08-3.2× faster there for softmax,
+  // 1.06-3.1× for log-softmax and log-sum-exp; at n = 32 even, beyond slower (README, "Dispatch rules").
+  const across = acrossSlices.on && !exact && inner % 4 === 0 && n >= 4 && n < 32;
   for (let o = 0; o < outer; o++) {
     const base = o * block;
     const f32 = w.f32;
@@ -202,7 +226,7 @@ function runBlocks(
     for (let j0 = 0; j0 < inner; j0 += cols) {
       const c = Math.min(cols, inner - j0);
       if (!across) k.transpose(tb + j0 * 4, xb, n, c, pitch, n);
-      const specials = across ? k.softmax_cols_fast(tb + j0 * 4, n, c, pitch * 4, st, xb) : kernelRows(w, op, exact, xb, s, st, c, n);
+      const specials = across ? kernelCols(w, op, tb + j0 * 4, n, c, pitch * 4, st, xb) : kernelRows(w, op, exact, xb, s, st, c, n);
       const f64 = w.f64;
       const d0 = o * inner + j0;
       for (let j = 0; j < c; j++) done[d0 + j] = 1;
