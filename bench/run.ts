@@ -28,6 +28,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import * as ort from "onnxruntime-node";
+import { logits } from "../reference/prng.mjs";
 import { createWasmArena, logSoftmax, setBackend, setThreads, softmax } from "../src/index.js";
 import { relaxedSupported } from "../src/kernels/wasm/runtime.js";
 import { onnxModel } from "./onnx-model.js";
@@ -66,21 +67,6 @@ interface Contender {
   name: string;
   /** Makes the two runners for a shape: allocating (array in → new array out) and with out buffers / prepared input. */
   prepare(fn: Fn, x: Float32Array, rows: number, n: number): Promise<Prepared>;
-}
-
-/** Mulberry32 + Box–Muller: 4·N(0,1), reproducible. */
-function logits(size: number, seed: number): Float32Array {
-  let a = seed >>> 0;
-  const rand = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const x = new Float32Array(size);
-  for (let i = 0; i < size; i++) x[i] = 4 * Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
-  return x;
 }
 
 /** The seeds' formula e^x / Σ e^x, made stable (x - max), in plain JS. */

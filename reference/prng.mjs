@@ -28,3 +28,21 @@ export function longRow(seed, n) {
   for (let i = 0; i < n; i++) x[i] = (Math.floor(u() * 8193) - 4096) / 256;
   return x;
 }
+
+/**
+ * Seeded scale·N(0,1) float32 logits (Mulberry32 + Box–Muller; default scale 4,
+ * the benchmark's 4·N(0,1)), shared by bench/run.ts and the WASM tests.
+ */
+export function logits(size, seed, scale = 4) {
+  let a = seed >>> 0;
+  const rand = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const x = new Float32Array(size);
+  for (let i = 0; i < size; i++) x[i] = scale * Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
+  return x;
+}

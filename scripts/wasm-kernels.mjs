@@ -292,6 +292,12 @@ function pass2(exact, store, direct = "(i32.const 0)") {
   }
   body.push(...common);
   straight.push(...common);
+  const loop = (b) => `(block $done (loop $next
+            (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+            ${b.join("\n")}
+            (local.set $p (i32.add (local.get $p) (i32.const ${8 * V})))
+            (local.set $w (i32.add (local.get $w) (i32.const ${16 * V})))
+            (br $next)))`;
   const mode = exact ? "exact" : "fast";
   const scalarDiff = exact
     ? `(local.set $dh (f64.sub (local.get $xa) (local.get $m)))
@@ -340,19 +346,8 @@ function pass2(exact, store, direct = "(i32.const 0)") {
           (local.set $CV (f64x2.splat (local.get $KL)))
           (local.set $S1V (f64x2.splat (local.get $sft)))
           (local.set $em (call $exp_direct (local.get $m) (local.get $KL) (local.get $sft)))
-          (block $done (loop $next
-            (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
-            ${straight.join("\n")}
-            (local.set $p (i32.add (local.get $p) (i32.const ${8 * V})))
-            (local.set $w (i32.add (local.get $w) (i32.const ${16 * V})))
-            (br $next))))
-        (else
-          (block $done (loop $next
-            (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
-            ${body.join("\n")}
-            (local.set $p (i32.add (local.get $p) (i32.const ${8 * V})))
-            (local.set $w (i32.add (local.get $w) (i32.const ${16 * V})))
-            (br $next)))))
+          ${loop(straight)})
+        (else ${loop(body)}))
       (local.set $rh (f64.const 0)) (local.set $rl (f64.const 0)) (local.set $cnt (i64.const 0))
       ${reduce.join("\n")}
       ;; tail

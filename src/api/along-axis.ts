@@ -4,6 +4,7 @@
  * axis, and give the result back in the input's kind.
  */
 import { SoftmaxError } from "../errors.js";
+import type { softmaxKernel } from "../kernels/js/softmax.js";
 import { NOTHING } from "../kernels/js/stats.js";
 import { ALL_DONE, wasmAlongAxis } from "../kernels/wasm/hooks.js";
 import { fromFlat, outputBuffer, toFlat, toMask } from "../tensor/convert.js";
@@ -29,17 +30,8 @@ export interface AlongAxisOptions {
 
 const KNOWN = ["axis", "temperature", "where", "out", "onFullyMasked", "precision"] as const;
 
-type Kernel = (
-  x: ArrayLike<number>,
-  y: Float32Array | Float64Array,
-  off: number,
-  stride: number,
-  n: number,
-  mask: Uint8Array | null,
-  t: number,
-  nothing: number,
-  scratch: Float64Array | null,
-) => number;
+/** A slice kernel with softmaxKernel's parameters and result (logSoftmaxKernel, which needs no scratch, fits too). */
+type Kernel = typeof softmaxKernel;
 
 /** Runs `kernel` on every slice; `fill` is the "zeros" value of a fully masked slice (0 or -Infinity). */
 export function alongAxis(fn: string, x: unknown, options: unknown, kernel: Kernel, fill: number): unknown {

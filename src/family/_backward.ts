@@ -1,4 +1,5 @@
 /** The shared body of the backward passes: y and dy of one shape, a kernel per slice along the axis, the result in y's kind. */
+import type { BackwardKernel } from "../kernels/js/family/backward.js";
 import { fromFlat, outputBuffer, toFlat } from "../tensor/convert.js";
 import { forEachSlice, layoutOf } from "../tensor/layout.js";
 import { axisOf, checkOptions, isFloat32, sameShape } from "./_shared.js";
@@ -10,22 +11,7 @@ export interface BackwardOptions {
 }
 
 /** Runs `kernel(y, dy, dx, off, stride, n, scratch, ones)` per slice; `scratch` and `ones` are float64 arrays of the input's size. */
-export function backwardBody(
-  fn: string,
-  y: unknown,
-  dy: unknown,
-  options: unknown,
-  kernel: (
-    y: ArrayLike<number>,
-    dy: ArrayLike<number>,
-    dx: Float32Array | Float64Array,
-    off: number,
-    stride: number,
-    n: number,
-    scratch: Float64Array,
-    ones: Float64Array,
-  ) => void,
-): unknown {
+export function backwardBody(fn: string, y: unknown, dy: unknown, options: unknown, kernel: BackwardKernel): unknown {
   const o = checkOptions(options, ["axis"], fn);
   const fy = toFlat(y, fn, "y");
   const fdy = toFlat(dy, fn, "dy");

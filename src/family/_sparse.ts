@@ -1,4 +1,5 @@
 /** The shared body of sparsemax and entmax15: convert, a kernel per slice along the axis, the result in the input's kind. */
+import type { SparseKernel } from "../kernels/js/family/sparse.js";
 import { fromFlat, outputBuffer, toFlat, toMask } from "../tensor/convert.js";
 import { forEachSlice, layoutOf } from "../tensor/layout.js";
 import type { Mask } from "../tensor/types.js";
@@ -11,16 +12,6 @@ export interface SparseOptions {
   /** Boolean mask of x's shape: false entries get probability 0 and do not count. */
   where?: Mask;
 }
-
-type SparseKernel = (
-  x: ArrayLike<number>,
-  y: Float32Array | Float64Array,
-  off: number,
-  stride: number,
-  n: number,
-  mask: Uint8Array | null,
-  z: Float64Array,
-) => void;
 
 export function sparseBody(fn: string, x: unknown, options: unknown, kernel: SparseKernel): unknown {
   const o = checkOptions(options, ["axis", "where"], fn);

@@ -1,19 +1,14 @@
 /** Every error path through the built binary: the exit code, and a message naming file, line and column (or argument). */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fixtureDir } from "./fixtures.js";
-import { ensureBuilt, expectCode, run, show } from "./helpers.js";
+import { spawn } from "node:child_process";
+import { describe, expect, it } from "vitest";
+import { useFixtureDir } from "./fixtures.js";
+import { BIN, expectCode, run, show } from "./helpers.js";
 
-let dir = "";
-let cleanup = () => {};
-beforeAll(() => {
-  ensureBuilt();
-  ({ dir, cleanup } = fixtureDir());
-});
-afterAll(() => cleanup());
+const fx = useFixtureDir();
 
 /** Runs and checks the exit code and that stderr contains `message`. */
 async function fails(args: string[], code: number, message: string, stdin?: string) {
-  const r = await run(args, stdin === undefined ? { cwd: dir } : { cwd: dir, stdin });
+  const r = await run(args, stdin === undefined ? { cwd: fx.dir } : { cwd: fx.dir, stdin });
   expectCode(r, code);
   if (!r.stderr.includes(message)) throw new Error(`stderr lacks ${JSON.stringify(message)}${show(r)}`);
   return r;
@@ -72,10 +67,10 @@ describe.concurrent("usage: exit code 2", () => {
 
 describe.concurrent("success", () => {
   it("--help and --version exit 0", async () => {
-    const h = await run(["--help"], { cwd: dir });
+    const h = await run(["--help"], { cwd: fx.dir });
     expectCode(h, 0);
     expect(h.stdout).toContain("Exit codes: 0 ok, 1 bad data, 2 usage error, 3 internal error.");
-    const v = await run(["--version"], { cwd: dir });
+    const v = await run(["--version"], { cwd: fx.dir });
     expectCode(v, 0);
     expect(v.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
   });
@@ -83,10 +78,8 @@ describe.concurrent("success", () => {
 
 describe("a reader that goes away", () => {
   it("help text into a closed pipe: exit 0, no crash (commander's writes bypass the output sink)", async () => {
-    const { spawn } = await import("node:child_process");
-    const { BIN } = await import("./helpers.js");
     for (const args of [["--help"], ["softmax", "--help"]]) {
-      const child = spawn(process.execPath, [BIN, ...args], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn(process.execPath, [BIN, ...args], { cwd: fx.dir, stdio: ["ignore", "pipe", "pipe"] });
       child.stdout.destroy(); // the reader is gone before the first write: every write gets EPIPE
       let stderr = "";
       child.stderr.on("data", (d: Buffer) => {

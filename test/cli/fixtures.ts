@@ -2,7 +2,8 @@
 import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { FIXTURES } from "./helpers.js";
+import { afterAll, beforeAll } from "vitest";
+import { ensureBuilt, FIXTURES } from "./helpers.js";
 
 export const TEXT_FIXTURES: Record<string, string> = {
   // Seed 002's cat, dog, tiger, none; then seed 000's row; then a tie.
@@ -43,4 +44,19 @@ export function fixtureDir(): { dir: string; cleanup: () => void } {
   for (const [name, content] of Object.entries(TEXT_FIXTURES)) writeFileSync(join(dir, name), content);
   for (const name of readdirSync(FIXTURES)) if (!name.endsWith(".py")) copyFileSync(join(FIXTURES, name), join(dir, name));
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * The set-up of a CLI test file: the built binary, and a fresh fixture folder for the file, removed after it.
+ * Read `.dir` inside tests (it is set before the first one runs).
+ */
+export function useFixtureDir(): { dir: string } {
+  const state = { dir: "" };
+  let cleanup = () => {};
+  beforeAll(() => {
+    ensureBuilt();
+    ({ dir: state.dir, cleanup } = fixtureDir());
+  });
+  afterAll(() => cleanup());
+  return state;
 }

@@ -1,19 +1,13 @@
 /** Every input format through the built binary: arguments, stdin, JSON, NDJSON, CSV, TSV, text, .npy, raw float32. */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fixtureDir } from "./fixtures.js";
-import { ensureBuilt, expectCode, type Run, readNpy, run, show } from "./helpers.js";
+import { describe, expect, it } from "vitest";
+import { useFixtureDir } from "./fixtures.js";
+import { expectCode, type Run, readNpy, run, show } from "./helpers.js";
 
-let dir = "";
-let cleanup = () => {};
-beforeAll(() => {
-  ensureBuilt();
-  ({ dir, cleanup } = fixtureDir());
-});
-afterAll(() => cleanup());
+const fx = useFixtureDir();
 
-const sm = (args: string[], stdin?: string | Buffer) => run(args, stdin === undefined ? { cwd: dir } : { cwd: dir, stdin });
+const sm = (args: string[], stdin?: string | Buffer) => run(args, stdin === undefined ? { cwd: fx.dir } : { cwd: fx.dir, stdin });
 /** Parses --format json output. */
 const json = (r: Run): unknown => {
   expectCode(r, 0);
@@ -67,7 +61,7 @@ describe.concurrent("stdin", () => {
   });
   it("sniffs whitespace text", async () => close((json(await sm(["-f", "json"], "1 2 3\n")) as number[][])[0], reference([1, 2, 3])));
   it("sniffs .npy bytes", async () => {
-    const r = json(await sm(["-f", "json"], readFileSync(join(dir, "f4.npy")))) as number[][];
+    const r = json(await sm(["-f", "json"], readFileSync(join(fx.dir, "f4.npy")))) as number[][];
     expect(r.length).toBe(2);
     close(r[0], reference([1, 2, 3]), 1e-7);
   });

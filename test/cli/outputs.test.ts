@@ -1,19 +1,13 @@
 /** Output formats, colours, the progress bar and pipes, through the built binary. */
 import { spawn } from "node:child_process";
 import { Writable } from "node:stream";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fixtureDir } from "./fixtures.js";
-import { BIN, ensureBuilt, expectCode, run } from "./helpers.js";
+import { describe, expect, it } from "vitest";
+import { useFixtureDir } from "./fixtures.js";
+import { BIN, expectCode, run } from "./helpers.js";
 
-let dir = "";
-let cleanup = () => {};
-beforeAll(() => {
-  ensureBuilt();
-  ({ dir, cleanup } = fixtureDir());
-});
-afterAll(() => cleanup());
+const fx = useFixtureDir();
 
-const sm = (args: string[], env?: Record<string, string>) => run(args, env ? { cwd: dir, env } : { cwd: dir });
+const sm = (args: string[], env?: Record<string, string>) => run(args, env ? { cwd: fx.dir, env } : { cwd: fx.dir });
 
 describe.concurrent("formats", () => {
   it("table: labels, values, bars and the predicted class", async () => {
@@ -159,7 +153,7 @@ describe("pipes", () => {
     // 3000 rows of 200 logits from stdin → about 10 MB of CSV out, read slowly.
     const rows: string[] = [];
     for (let r = 0; r < 3000; r++) rows.push(Array.from({ length: 200 }, (_, i) => ((r * 7 + i * 13) % 17) - 8).join(","));
-    const child = spawn(process.execPath, [BIN, "-", "-f", "csv"], { cwd: dir, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [BIN, "-", "-f", "csv"], { cwd: fx.dir, stdio: ["pipe", "pipe", "pipe"] });
     child.stdin.end(`${rows.join("\n")}\n`);
     // A slow consumer: each chunk is acknowledged 2 ms later, so the child must wait for drain.
     const chunks: Buffer[] = [];
@@ -184,7 +178,7 @@ describe("pipes", () => {
   });
   it("a reader that goes away (| head) ends quietly with exit code 0", async () => {
     const rows = Array.from({ length: 20000 }, (_, r) => `${r % 5},${r % 3},1`).join("\n");
-    const child = spawn(process.execPath, [BIN, "-", "-f", "csv"], { cwd: dir, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [BIN, "-", "-f", "csv"], { cwd: fx.dir, stdio: ["pipe", "pipe", "pipe"] });
     child.stdin.end(rows);
     let err = "";
     child.stderr.on("data", (b: Buffer) => {

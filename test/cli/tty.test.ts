@@ -4,25 +4,21 @@
  * for input that will never come (the tool never prompts).
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fixtureDir } from "./fixtures.js";
-import { BIN, ensureBuilt } from "./helpers.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { useFixtureDir } from "./fixtures.js";
+import { BIN } from "./helpers.js";
 
-let dir = "";
-let cleanup = () => {};
+const fx = useFixtureDir();
 beforeAll(() => {
-  ensureBuilt();
-  ({ dir, cleanup } = fixtureDir());
   execFileSync("script", ["--version"]); // util-linux script must be installed for these tests
 });
-afterAll(() => cleanup());
 
 /** Runs `softmax args` with stdin, stdout and stderr on a terminal. */
 function onTerminal(args: string[], env: Record<string, string> = {}, stdoutTo?: string): { out: string; code: number | null } {
   const quoted = [process.execPath, BIN, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(" ") + (stdoutTo ? ` > ${stdoutTo}` : "");
   const base: Record<string, string | undefined> = { ...process.env, ...env };
   if (!("NO_COLOR" in env)) delete base["NO_COLOR"];
-  const r = spawnSync("script", ["-qec", quoted, "/dev/null"], { cwd: dir, env: base, encoding: "utf8", timeout: 20_000 });
+  const r = spawnSync("script", ["-qec", quoted, "/dev/null"], { cwd: fx.dir, env: base, encoding: "utf8", timeout: 20_000 });
   return { out: r.stdout, code: r.status };
 }
 

@@ -1,8 +1,12 @@
 /**
  * Test helpers of the family: errors in ulps against double-double references,
- * a chi-square goodness-of-fit p-value, and fast-check settings.
+ * a chi-square goodness-of-fit p-value, fast-check settings and arbitraries,
+ * and the refusal catcher.
  */
+import fc from "fast-check";
+import { expect } from "vitest";
 import type { DD } from "../../reference/family/family.mjs";
+import { SoftmaxError } from "../../src/index.js";
 
 const view = new DataView(new ArrayBuffer(8));
 
@@ -117,4 +121,36 @@ export const ALPHA = 0.001;
 export function fcParams(numRuns = 150): { numRuns: number; seed: number } {
   const env = typeof process !== "undefined" ? process.env.FC_SEED : undefined;
   return { numRuns, seed: env ? Number(env) : 20261125 };
+}
+
+/**
+ * A loss case over a row of logits from `row`: a class index y, probability targets t, weights w (each from
+ * `weight`), label smoothing eps (from `eps`) and a mask `where`, all of x's length.
+ */
+export function lossCase(
+  row: fc.Arbitrary<number[]>,
+  weight: fc.Arbitrary<number>,
+  eps: fc.Arbitrary<number>,
+): fc.Arbitrary<{ x: number[]; y: number; t: number[]; w: number[]; eps: number; where: boolean[] }> {
+  return row.chain((x) =>
+    fc.record({
+      x: fc.constant(x),
+      y: fc.nat({ max: x.length - 1 }),
+      t: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: x.length, maxLength: x.length }),
+      w: fc.array(weight, { minLength: x.length, maxLength: x.length }),
+      eps,
+      where: fc.array(fc.boolean(), { minLength: x.length, maxLength: x.length }),
+    }),
+  );
+}
+
+/** Runs f, expects it to throw a SoftmaxError and returns it; fails when f returns. */
+export function refusal(f: () => unknown): SoftmaxError {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(SoftmaxError);
+    return e as SoftmaxError;
+  }
+  throw new Error("did not throw");
 }

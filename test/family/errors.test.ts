@@ -6,22 +6,12 @@ import {
   entmax15Backward,
   klDivergence,
   logSoftmaxBackward,
-  SoftmaxError,
   softmaxBackward,
   softmaxJacobian,
   sparsemax,
   sparsemaxBackward,
 } from "../../src/index.js";
-
-function refusal(f: () => unknown): SoftmaxError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(SoftmaxError);
-    return e as SoftmaxError;
-  }
-  throw new Error("did not throw");
-}
+import { refusal } from "./_helpers.js";
 
 describe("family error paths", () => {
   it("backward passes: dy of another shape, bad axis, unknown options, non-numbers", () => {

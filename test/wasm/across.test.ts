@@ -42,22 +42,78 @@ function badFast(js: Float32Array, fast: Float32Array, limit: number): number {
   return bad;
 }
 
+/**
+ * The shapes of both describes. [3, 13, 20]: n under 16; [4, 4, 36]: the shortest routed slices; [2, 31, 100]: the
+ * longest; [2, 24, 2112]: a padded row pitch and strips of 1364 + 748 columns; [1, 16, 12]: inner a multiple of 4, not 16.
+ */
+const SHAPES = [
+  [3, 13, 20],
+  [4, 4, 36],
+  [2, 31, 100],
+  [2, 24, 2112],
+  [1, 16, 12],
+];
+
+/**
+ * Seeded [2, 8, 12] logits with special slices along axis 1: (0, 0) NaN inside, (0, 1) two +Infinity, (0, 2) all
+ * -Infinity, (0, 3) -Infinity entries, (1, 4) ±0, (1, 5) huge, (1, 6) NaN and -Infinity, (1, 7) tiny differences.
+ */
+function specialSlices(seed: number) {
+  const shape = [2, 8, 12];
+  const [, n, inner] = shape as [number, number, number];
+  const x = logits(2 * n * inner, seed);
+  const at = (o: number, k: number, j: number): number => o * n * inner + k * inner + j;
+  x[at(0, 3, 0)] = Number.NaN;
+  x[at(0, 1, 1)] = Number.POSITIVE_INFINITY;
+  x[at(0, 6, 1)] = Number.POSITIVE_INFINITY;
+  for (let k = 0; k < n; k++) x[at(0, k, 2)] = Number.NEGATIVE_INFINITY;
+  for (let k = 0; k < n; k += 2) x[at(0, k, 3)] = Number.NEGATIVE_INFINITY;
+  for (let k = 0; k < n; k++) x[at(1, k, 4)] = k % 2 === 0 ? -0 : 0;
+  for (let k = 0; k < n; k++) x[at(1, k, 5)] = 3e38 - k * 1e37;
+  for (let k = 0; k < n; k++) x[at(1, k, 6)] = k === 0 ? Number.NaN : Number.NEGATIVE_INFINITY;
+  for (let k = 0; k < n; k++) x[at(1, k, 7)] = -1e-30 * k;
+  return { shape, n, x, at };
+}
+
+/** Seeded [3, 10, 24] logits and a mask: slice (1, 5) fully masked, others masked at about one entry in five. */
+function maskedSlices(seed: number) {
+  const shape = [3, 10, 24];
+  const size = 3 * 10 * 24;
+  const x = logits(size, seed);
+  const data = Uint8Array.from({ length: size }, (_, i) => {
+    const o = Math.floor(i / 240);
+    const j = i % 24;
+    return o === 1 && j === 5 ? 0 : (i * 7 + o) % 5 !== 0 ? 1 : 0;
+  });
+  return { shape, size, x, data, where: { data, shape } };
+}
+
+/** Property: fn across any float32 slices (4 ≤ n < 32, inner a multiple of 4) matches the JS kernel within 2.5 ulp. */
+function matchesJsOnAnySlices(fn: Fn, numRuns: number, seed: number): void {
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 4, max: 31 }),
+      fc.integer({ min: 1, max: 5 }),
+      fc.integer({ min: 1, max: 2 }),
+      fc.float32Array({ minLength: 31 * 20 * 2, maxLength: 31 * 20 * 2 }),
+      (n, quads, outer, pool) => {
+        const shape = [outer, n, quads * 4];
+        const x = pool.subarray(0, outer * n * quads * 4);
+        const js = runFn(fn, x, shape, { axis: 1 }, "js");
+        const fast = runFn(fn, x, shape, { axis: 1, precision: "fast" }, WASM);
+        return lastBackend() === ran("fast") && badFast(js, fast, 2.5) === 0;
+      },
+    ),
+    { numRuns, seed },
+  );
+}
+
 beforeAll(() => {
   expect(wasmSupported()).toBe(true);
 });
 afterEach(() => setBackend("auto"));
 
 describe("fast softmax across short slices of a non-last axis", () => {
-  // [3, 13, 20]: n under 16; [4, 4, 36]: the shortest routed slices; [2, 31, 100]: the longest;
-  // [2, 24, 2112]: a padded row pitch and strips of 1364 + 748 columns; [1, 16, 12]: inner a multiple of 4, not 16.
-  const SHAPES = [
-    [3, 13, 20],
-    [4, 4, 36],
-    [2, 31, 100],
-    [2, 24, 2112],
-    [1, 16, 12],
-  ];
-
   it("within 2.5 ulp of 40-digit decimal.js, scales 0.01, 4 and 40", () => {
     for (const shape of SHAPES) {
       for (const scale of [0.01, 4, 40]) {
@@ -82,19 +138,7 @@ describe("fast softmax across short slices of a non-last axis", () => {
   });
 
   it("special slices (NaN, +Infinity, all -Infinity, -Infinity entries, -0, huge) match the JS kernel", () => {
-    const shape = [2, 8, 12];
-    const [, n, inner] = shape as [number, number, number];
-    const x = logits(2 * n * inner, 11);
-    const at = (o: number, k: number, j: number): number => o * n * inner + k * inner + j;
-    x[at(0, 3, 0)] = Number.NaN;
-    x[at(0, 1, 1)] = Number.POSITIVE_INFINITY;
-    x[at(0, 6, 1)] = Number.POSITIVE_INFINITY;
-    for (let k = 0; k < n; k++) x[at(0, k, 2)] = Number.NEGATIVE_INFINITY;
-    for (let k = 0; k < n; k += 2) x[at(0, k, 3)] = Number.NEGATIVE_INFINITY;
-    for (let k = 0; k < n; k++) x[at(1, k, 4)] = k % 2 === 0 ? -0 : 0;
-    for (let k = 0; k < n; k++) x[at(1, k, 5)] = 3e38 - k * 1e37;
-    for (let k = 0; k < n; k++) x[at(1, k, 6)] = k === 0 ? Number.NaN : Number.NEGATIVE_INFINITY;
-    for (let k = 0; k < n; k++) x[at(1, k, 7)] = -1e-30 * k;
+    const { shape, n, x, at } = specialSlices(11);
     for (const onFullyMasked of ["zeros", "nan"]) {
       const js = run(x, shape, { axis: 1, onFullyMasked }, "js");
       const fast = run(x, shape, { axis: 1, onFullyMasked, precision: "fast" }, WASM);
@@ -105,16 +149,7 @@ describe("fast softmax across short slices of a non-last axis", () => {
   });
 
   it("masks: masked entries give 0 and do not count; fully masked slices follow onFullyMasked", () => {
-    const shape = [3, 10, 24];
-    const size = 3 * 10 * 24;
-    const x = logits(size, 5);
-    // slice (1, 5) fully masked, others masked at about one entry in five
-    const data = Uint8Array.from({ length: size }, (_, i) => {
-      const o = Math.floor(i / 240);
-      const j = i % 24;
-      return o === 1 && j === 5 ? 0 : (i * 7 + o) % 5 !== 0 ? 1 : 0;
-    });
-    const where = { data, shape };
+    const { shape, size, x, data, where } = maskedSlices(5);
     for (const onFullyMasked of ["zeros", "nan"]) {
       const js = run(x, shape, { axis: 1, where, onFullyMasked }, "js");
       const fast = run(x, shape, { axis: 1, where, onFullyMasked, precision: "fast" }, WASM);
@@ -157,33 +192,11 @@ describe("fast softmax across short slices of a non-last axis", () => {
   });
 
   it("property: any float32 slices (NaN, ±Infinity, -0, subnormals included), 4 ≤ n < 32, match the JS kernel within 2.5 ulp", () => {
-    fc.assert(
-      fc.property(
-        fc.integer({ min: 4, max: 31 }),
-        fc.integer({ min: 1, max: 5 }),
-        fc.integer({ min: 1, max: 2 }),
-        fc.float32Array({ minLength: 31 * 20 * 2, maxLength: 31 * 20 * 2 }),
-        (n, quads, outer, pool) => {
-          const shape = [outer, n, quads * 4];
-          const x = pool.subarray(0, outer * n * quads * 4);
-          const js = run(x, shape, { axis: 1 }, "js");
-          const fast = run(x, shape, { axis: 1, precision: "fast" }, WASM);
-          return lastBackend() === ran("fast") && badFast(js, fast, 2.5) === 0;
-        },
-      ),
-      { numRuns: 200, seed: 20261 },
-    );
+    matchesJsOnAnySlices("softmax", 200, 20261);
   });
 });
 
 describe("fast logSoftmax and logSumExp across short slices of a non-last axis", () => {
-  const SHAPES = [
-    [3, 13, 20],
-    [4, 4, 36],
-    [2, 31, 100],
-    [2, 24, 2112],
-    [1, 16, 12],
-  ];
   const FAST = ["logSoftmax", "logSumExp"] as const;
 
   it("within 2.5 ulp of 40-digit decimal.js, scales 0.01, 4 and 40", () => {
@@ -232,19 +245,7 @@ describe("fast logSoftmax and logSumExp across short slices of a non-last axis",
   });
 
   it("special slices (NaN, +Infinity, all -Infinity, -Infinity entries, -0, huge) match the JS kernel", () => {
-    const shape = [2, 8, 12];
-    const [, n, inner] = shape as [number, number, number];
-    const x = logits(2 * n * inner, 13);
-    const at = (o: number, k: number, j: number): number => o * n * inner + k * inner + j;
-    x[at(0, 3, 0)] = Number.NaN;
-    x[at(0, 1, 1)] = Number.POSITIVE_INFINITY;
-    x[at(0, 6, 1)] = Number.POSITIVE_INFINITY;
-    for (let k = 0; k < n; k++) x[at(0, k, 2)] = Number.NEGATIVE_INFINITY;
-    for (let k = 0; k < n; k += 2) x[at(0, k, 3)] = Number.NEGATIVE_INFINITY;
-    for (let k = 0; k < n; k++) x[at(1, k, 4)] = k % 2 === 0 ? -0 : 0;
-    for (let k = 0; k < n; k++) x[at(1, k, 5)] = 3e38 - k * 1e37;
-    for (let k = 0; k < n; k++) x[at(1, k, 6)] = k === 0 ? Number.NaN : Number.NEGATIVE_INFINITY;
-    for (let k = 0; k < n; k++) x[at(1, k, 7)] = -1e-30 * k;
+    const { shape, n, x, at } = specialSlices(13);
     for (const fn of FAST) {
       for (const onFullyMasked of ["zeros", "nan"]) {
         const js = runFn(fn, x, shape, { axis: 1, onFullyMasked }, "js");
@@ -260,15 +261,7 @@ describe("fast logSoftmax and logSumExp across short slices of a non-last axis",
   });
 
   it("masks: masked entries do not count (logSoftmax gives -Infinity there); fully masked slices follow onFullyMasked", () => {
-    const shape = [3, 10, 24];
-    const size = 3 * 10 * 24;
-    const x = logits(size, 9);
-    const data = Uint8Array.from({ length: size }, (_, i) => {
-      const o = Math.floor(i / 240);
-      const j = i % 24;
-      return o === 1 && j === 5 ? 0 : (i * 7 + o) % 5 !== 0 ? 1 : 0;
-    });
-    const where = { data, shape };
+    const { shape, size, x, data, where } = maskedSlices(9);
     for (const fn of FAST) {
       for (const onFullyMasked of ["zeros", "nan"]) {
         const js = runFn(fn, x, shape, { axis: 1, where, onFullyMasked }, "js");
@@ -287,23 +280,6 @@ describe("fast logSoftmax and logSumExp across short slices of a non-last axis",
   });
 
   it("property: any float32 slices (NaN, ±Infinity, -0, subnormals included), 4 ≤ n < 32, match the JS kernel within 2.5 ulp", () => {
-    for (const fn of FAST) {
-      fc.assert(
-        fc.property(
-          fc.integer({ min: 4, max: 31 }),
-          fc.integer({ min: 1, max: 5 }),
-          fc.integer({ min: 1, max: 2 }),
-          fc.float32Array({ minLength: 31 * 20 * 2, maxLength: 31 * 20 * 2 }),
-          (n, quads, outer, pool) => {
-            const shape = [outer, n, quads * 4];
-            const x = pool.subarray(0, outer * n * quads * 4);
-            const js = runFn(fn, x, shape, { axis: 1 }, "js");
-            const fast = runFn(fn, x, shape, { axis: 1, precision: "fast" }, WASM);
-            return lastBackend() === ran("fast") && badFast(js, fast, 2.5) === 0;
-          },
-        ),
-        { numRuns: 150, seed: 20262 },
-      );
-    }
+    for (const fn of FAST) matchesJsOnAnySlices(fn, 150, 20262);
   });
 });

@@ -1,9 +1,9 @@
 /** Zero-copy arenas: the copying path's bits, in place, overlap rules, errors, disposal, threads. */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createWasmArena, lastBackend, logSoftmax, logSumExp, setBackend, setThreads, softmax, THREAD_MIN_ELEMENTS } from "../../src/index.js";
+import { describe, expect, it } from "vitest";
+import { createWasmArena, lastBackend, logSoftmax, logSumExp, setThreads, softmax, THREAD_MIN_ELEMENTS } from "../../src/index.js";
 import { arenaState } from "../../src/kernels/wasm/arena.js";
 import { caught } from "../caught.js";
-import { logits, ran, referenceRow, ulpError, WASM } from "./reference.js";
+import { logits, ran, referenceRow, ulpError, useWasmBackend } from "./reference.js";
 
 type Fn = (x: unknown, o?: unknown) => { data: Float32Array };
 const FNS: [string, Fn][] = [
@@ -32,11 +32,7 @@ function input(rows: number, n: number, seed: number): Float32Array {
   return x;
 }
 
-beforeAll(() => setBackend(WASM));
-afterAll(async () => {
-  await setThreads(1);
-  setBackend("auto");
-});
+useWasmBackend();
 
 describe("createWasmArena", () => {
   // 3 × 40000: rows longer than the 32768 floats staged for an out buffer outside the arena (that case copies).

@@ -4,6 +4,8 @@
  * error of a float32 result in float32 ulps of the reference.
  */
 import { Decimal } from "decimal.js";
+import { afterAll, beforeAll } from "vitest";
+import { setBackend, setThreads } from "../../src/index.js";
 
 const D = Decimal.clone({ precision: 40 });
 
@@ -52,20 +54,8 @@ export function referenceRow(x: ArrayLike<number>): { softmax: number[]; logSoft
   };
 }
 
-/** Seeded scale·N(0,1) float32 logits (default scale 4, the benchmark's 4·N(0,1)) (Mulberry32 + Box–Muller). */
-export function logits(size: number, seed: number, scale = 4): Float32Array {
-  let a = seed >>> 0;
-  const rand = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const x = new Float32Array(size);
-  for (let i = 0; i < size; i++) x[i] = scale * Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
-  return x;
-}
+/** Seeded scale·N(0,1) float32 logits (reference/prng.mjs, the generator bench/run.ts uses too). */
+export { logits } from "../../reference/prng.mjs";
 
 /**
  * The module variant the WASM tests run: "relaxed" in the vitest project "wasm-relaxed" (vitest.config.ts: Node started
@@ -78,4 +68,13 @@ export const WASM: "wasm-simd128" | "wasm-relaxed" = VARIANT === "relaxed" ? "wa
 /** What lastBackend() says after a one-thread WASM call of that precision on {@link VARIANT}. */
 export function ran(mode: "exact" | "fast", variant: "simd128" | "relaxed" = VARIANT): string {
   return `wasm-${variant === "relaxed" ? "relaxed-" : ""}${mode}`;
+}
+
+/** Test-file hooks: force {@link WASM} before the file's tests; after them, back to one thread and backend "auto". */
+export function useWasmBackend(): void {
+  beforeAll(() => setBackend(WASM));
+  afterAll(async () => {
+    await setThreads(1);
+    setBackend("auto");
+  });
 }

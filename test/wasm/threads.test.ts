@@ -1,7 +1,7 @@
 /** Worker threads: the same float32 results as one thread, for batches and for one long row. */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { lastBackend, logSoftmax, logSumExp, setBackend, setThreads, softmax, THREAD_MIN_ELEMENTS, threads } from "../../src/index.js";
-import { ran, ulpError, WASM } from "./reference.js";
+import { describe, expect, it } from "vitest";
+import { lastBackend, logSoftmax, logSumExp, setThreads, softmax, THREAD_MIN_ELEMENTS, threads } from "../../src/index.js";
+import { ran, ulpError, useWasmBackend } from "./reference.js";
 
 function logits(size: number, seed: number): Float32Array {
   const x = new Float32Array(size);
@@ -14,11 +14,7 @@ function logits(size: number, seed: number): Float32Array {
 }
 
 // The module variant under test (SIMD128, or relaxed SIMD in the "wasm-relaxed" project), on every thread.
-beforeAll(() => setBackend(WASM));
-afterAll(async () => {
-  await setThreads(1);
-  setBackend("auto");
-});
+useWasmBackend();
 
 describe("threads", () => {
   it("setThreads(2) starts one worker; results match one thread bit for bit (exact) and within 2.5 ulp (fast)", async () => {

@@ -15,7 +15,7 @@
 import { SoftmaxError } from "../../errors.js";
 import type { Layout } from "../../tensor/layout.js";
 import { compiledModule, initWasm, instantiate, instantiateAsync, preferredVariant, type SimdVariant, type WasmInstance } from "./runtime.js";
-import { OP_LOG_SOFTMAX, OP_LOG_SUM_EXP, OP_SOFTMAX, type WasmOp } from "./slices.js";
+import { kernelRows, OP_LOG_SUM_EXP, OP_SOFTMAX, settle, type WasmOp } from "./slices.js";
 
 const PAGE = 65536;
 /** Rows per kernel call (their statistics: 32 bytes each, 64 KiB). */
@@ -62,7 +62,6 @@ class Arena implements WasmArena {
   readonly buffer: ArrayBufferLike;
   readonly base: number;
   readonly f32: Float32Array;
-  readonly f64: Float64Array;
   readonly memory: WebAssembly.Memory | null;
   used = 0;
   disposed = false;
@@ -96,7 +95,6 @@ class Arena implements WasmArena {
     }
     this.buffer = this.memory?.buffer ?? new ArrayBuffer(pages * PAGE);
     this.f32 = new Float32Array(this.buffer);
-    this.f64 = new Float64Array(this.buffer);
   }
 
   float32(n: number): Float32Array {
@@ -247,7 +245,6 @@ export function runArena(
   if (op === OP_SOFTMAX && n > a.maxRow) return false;
   const w = a.instance(variant);
   if (w === null) return false;
-  const k = w.k;
   let xb: number;
   let yb: number;
   let staged = false;
@@ -278,28 +275,11 @@ export function runArena(
   // Chunks of about 128 KiB of rows, as the copying path: log-softmax's two passes (statistics, then the results) find
   // the chunk in cache (all rows at once measured 1.26× slower than copying, 1000×1000 exact SIMD128).
   const chunk = Math.max(1, Math.min(STATS_ROWS, Math.floor(OUT_FLOATS / n)));
-  const f64 = a.f64;
   for (let r0 = 0; r0 < rows; r0 += chunk) {
     const R = Math.min(chunk, rows - r0);
     const xo = xb + r0 * n * 4;
     const yo = staged ? yb : yb + r0 * n * 4;
-    let specials: number;
-    if (op === OP_SOFTMAX) {
-      specials = exact ? k.softmax_exact(xo, yo, SCRATCH, ST, R, n, 0) : k.softmax_fast(xo, yo, SCRATCH, ST, R, n, 0);
-    } else {
-      specials = exact ? k.stats_exact(xo, ST, R, n) : k.stats_fast(xo, ST, R, n);
-    }
-    for (let r = 0; r < R; r++) done[r0 + r] = 1;
-    if (specials > 0) for (let r = 0; r < R; r++) if (f64[r * 4 + 3] !== 0) done[r0 + r] = 0;
-    if (op === OP_LOG_SOFTMAX) {
-      for (let r = 0; r < R; r++) f64[r * 4 + 1] = Math.log1p((f64[r * 4 + 1] as number) + (f64[r * 4 + 2] as number));
-      if (exact) k.logsoftmax_exact(xo, yo, ST, R, n);
-      else k.logsoftmax_fast(xo, yo, ST, R, n);
-    } else if (op === OP_LOG_SUM_EXP) {
-      for (let r = 0; r < R; r++) {
-        if (done[r0 + r] === 1) y[r0 + r] = (f64[r * 4] as number) + Math.log1p((f64[r * 4 + 1] as number) + (f64[r * 4 + 2] as number));
-      }
-    }
+    settle(w, op, kernelRows(w, op, exact, xo, yo, SCRATCH, ST, R, n), y, done, r0, R);
     if (staged) y.set(a.f32.subarray(OUT >> 2, (OUT >> 2) + R * n), r0 * n);
   }
   return true;

@@ -111,46 +111,43 @@ export function runSlices(
   const s = (chunkRows * 32 + 15) & ~15;
   const xb = op === OP_SOFTMAX ? s + ((n * 8 + 15) & ~15) : s;
   if (!ensureMemory(w, xb + chunkRows * n * 4)) return false;
-  const k = w.k;
   const at = xb >> 2;
   for (let s0 = first; s0 < first + count; s0 += chunkRows) {
     const rows = Math.min(chunkRows, first + count - s0);
     copyIn(w, x, layout, s0, rows, at, mask);
-    let specials: number;
-    if (op === OP_SOFTMAX) {
-      specials = exact ? k.softmax_exact(xb, xb, s, st, rows, n, 0) : k.softmax_fast(xb, xb, s, st, rows, n, 0);
-    } else {
-      specials = exact ? k.stats_exact(xb, st, rows, n) : k.stats_fast(xb, st, rows, n);
-    }
-    const f64 = w.f64;
-    for (let r = 0; r < rows; r++) done[s0 + r] = 1;
-    if (specials > 0) for (let r = 0; r < rows; r++) if (f64[r * 4 + 3] !== 0) done[s0 + r] = 0;
-    if (op === OP_SOFTMAX) {
-      copyOut(w, y, layout, s0, rows, at);
-    } else if (op === OP_LOG_SOFTMAX) {
-      for (let r = 0; r < rows; r++) f64[r * 4 + 1] = Math.log1p((f64[r * 4 + 1] as number) + (f64[r * 4 + 2] as number));
-      if (exact) k.logsoftmax_exact(xb, xb, st, rows, n);
-      else k.logsoftmax_fast(xb, xb, st, rows, n);
-      copyOut(w, y, layout, s0, rows, at);
-    } else {
-      for (let r = 0; r < rows; r++) {
-        if (done[s0 + r] === 1) y[s0 + r] = (f64[r * 4] as number) + Math.log1p((f64[r * 4 + 1] as number) + (f64[r * 4 + 2] as number));
-      }
-    }
+    settle(w, op, kernelRows(w, op, exact, xb, xb, s, st, rows, n), y, done, s0, rows);
+    if (op !== OP_LOG_SUM_EXP) copyOut(w, y, layout, s0, rows, at);
   }
   return true;
 }
 
-/** The kernels on `rows` rows of n floats at byte offset xb (in place); s: float64 scratch, st: row stats. Returns the special rows. */
-function kernelRows(w: WasmInstance, op: WasmOp, exact: boolean, xb: number, s: number, st: number, rows: number, n: number): number {
+/**
+ * After a kernel on `count` slices whose stats start at float64 0: done[d0 + j] = 1 for each slice computed, 0 for each
+ * special one (left to the JS kernel); for log-sum-exp, y[d0 + j] = m + log1p(r) of each computed slice.
+ */
+export function settle(w: WasmInstance, op: WasmOp, specials: number, y: Float32Array | Float64Array, done: Uint8Array, d0: number, count: number): void {
+  const f64 = w.f64;
+  for (let j = 0; j < count; j++) done[d0 + j] = 1;
+  if (specials > 0) for (let j = 0; j < count; j++) if (f64[j * 4 + 3] !== 0) done[d0 + j] = 0;
+  if (op !== OP_LOG_SUM_EXP) return;
+  for (let j = 0; j < count; j++) {
+    if (done[d0 + j] === 1) y[d0 + j] = (f64[j * 4] as number) + Math.log1p((f64[j * 4 + 1] as number) + (f64[j * 4 + 2] as number));
+  }
+}
+
+/**
+ * The kernels on `rows` rows of n floats at byte offset xb, results at yb (log-sum-exp: none, only the stats); s: float64
+ * scratch, st: row stats. Returns the special rows.
+ */
+export function kernelRows(w: WasmInstance, op: WasmOp, exact: boolean, xb: number, yb: number, s: number, st: number, rows: number, n: number): number {
   const k = w.k;
-  if (op === OP_SOFTMAX) return exact ? k.softmax_exact(xb, xb, s, st, rows, n, 0) : k.softmax_fast(xb, xb, s, st, rows, n, 0);
+  if (op === OP_SOFTMAX) return exact ? k.softmax_exact(xb, yb, s, st, rows, n, 0) : k.softmax_fast(xb, yb, s, st, rows, n, 0);
   const specials = exact ? k.stats_exact(xb, st, rows, n) : k.stats_fast(xb, st, rows, n);
   if (op === OP_LOG_SOFTMAX) {
     const f64 = w.f64;
     for (let r = 0, i = st >> 3; r < rows; r++, i += 4) f64[i + 1] = Math.log1p((f64[i + 1] as number) + (f64[i + 2] as number));
-    if (exact) k.logsoftmax_exact(xb, xb, st, rows, n);
-    else k.logsoftmax_fast(xb, xb, st, rows, n);
+    if (exact) k.logsoftmax_exact(xb, yb, st, rows, n);
+    else k.logsoftmax_fast(xb, yb, st, rows, n);
   }
   return specials;
 }
@@ -226,18 +223,9 @@ function runBlocks(
     for (let j0 = 0; j0 < inner; j0 += cols) {
       const c = Math.min(cols, inner - j0);
       if (!across) k.transpose(tb + j0 * 4, xb, n, c, pitch, n);
-      const specials = across ? kernelCols(w, op, tb + j0 * 4, n, c, pitch * 4, st, xb) : kernelRows(w, op, exact, xb, s, st, c, n);
-      const f64 = w.f64;
-      const d0 = o * inner + j0;
-      for (let j = 0; j < c; j++) done[d0 + j] = 1;
-      if (specials > 0) for (let j = 0; j < c; j++) if (f64[j * 4 + 3] !== 0) done[d0 + j] = 0;
-      if (op === OP_LOG_SUM_EXP) {
-        for (let j = 0; j < c; j++) {
-          if (done[d0 + j] === 1) y[d0 + j] = (f64[j * 4] as number) + Math.log1p((f64[j * 4 + 1] as number) + (f64[j * 4 + 2] as number));
-        }
-      } else if (!across) {
-        k.transpose(xb, tb + j0 * 4, c, n, n, pitch);
-      }
+      const specials = across ? kernelCols(w, op, tb + j0 * 4, n, c, pitch * 4, st, xb) : kernelRows(w, op, exact, xb, xb, s, st, c, n);
+      settle(w, op, specials, y, done, o * inner + j0, c);
+      if (op !== OP_LOG_SUM_EXP && !across) k.transpose(xb, tb + j0 * 4, c, n, n, pitch);
     }
     if (op === OP_LOG_SUM_EXP) continue;
     const f = w.f32;

@@ -11,50 +11,42 @@
 import { lo, twoProd } from "../exact.js";
 import { dot2 } from "./sums.js";
 
-/** Softmax: dx = y ⊙ (dy − Σ dy·y). */
-export function softmaxBackwardKernel(
+/**
+ * The contract of every backward kernel: the slice at positions off + k·stride, k < n, of `y` and `dy` into `dx` at the same
+ * positions. `scratch` (float64, indexed like y) and `ones` (float64 ones, indexed like y) are the caller's; a kernel
+ * uses what it needs.
+ */
+export type BackwardKernel = (
   y: ArrayLike<number>,
   dy: ArrayLike<number>,
   dx: Float32Array | Float64Array,
   off: number,
   stride: number,
   n: number,
-): void {
+  scratch: Float64Array,
+  ones: Float64Array,
+) => void;
+
+/** Softmax: dx = y ⊙ (dy − Σ dy·y). */
+export const softmaxBackwardKernel: BackwardKernel = (y, dy, dx, off, stride, n) => {
   const s = dot2(y, dy, off, stride, n, null);
   for (let k = 0, i = off; k < n; k++, i += stride) {
     const yk = y[i] as number;
     dx[i] = yk === 0 ? 0 * (dy[i] as number) * s : yk * ((dy[i] as number) - s);
   }
-}
+};
 
 /** Log-softmax (y = log p): dx = dy − e^y · Σ dy. */
-export function logSoftmaxBackwardKernel(
-  y: ArrayLike<number>,
-  dy: ArrayLike<number>,
-  dx: Float32Array | Float64Array,
-  off: number,
-  stride: number,
-  n: number,
-  _scratch: Float64Array,
-  ones: Float64Array,
-): void {
+export const logSoftmaxBackwardKernel: BackwardKernel = (y, dy, dx, off, stride, n, _scratch, ones) => {
   const s = dot2(dy, ones, off, stride, n, null);
   for (let k = 0, i = off; k < n; k++, i += stride) {
     const p = Math.exp(y[i] as number);
     dx[i] = (dy[i] as number) - (p === 0 && Number.isFinite(s) ? 0 : p * s);
   }
-}
+};
 
-/** Sparsemax: on the support S = {y > 0}, dx = dy − mean_S(dy); 0 off the support. */
-export function sparsemaxBackwardKernel(
-  y: ArrayLike<number>,
-  dy: ArrayLike<number>,
-  dx: Float32Array | Float64Array,
-  off: number,
-  stride: number,
-  n: number,
-  support: Float64Array,
-): void {
+/** Sparsemax: on the support S = {y > 0}, dx = dy − mean_S(dy); 0 off the support (`support`: the scratch). */
+export const sparsemaxBackwardKernel: BackwardKernel = (y, dy, dx, off, stride, n, support) => {
   let size = 0;
   for (let k = 0, i = off; k < n; k++, i += stride) {
     const yk = y[i] as number;
@@ -66,7 +58,7 @@ export function sparsemaxBackwardKernel(
     const yk = y[i] as number;
     dx[i] = yk > 0 ? (dy[i] as number) - mean : yk !== yk ? Number.NaN : 0;
   }
-}
+};
 
 /**
  * 1.5-entmax: with s = √y, dx = s ⊙ dy − s · (Σ s·dy) / Σ s. `s` is scratch at the slice positions.
@@ -74,16 +66,7 @@ export function sparsemaxBackwardKernel(
  * (sh + sl, sl = (y − sh²)/(2·sh) with sh² exact by TwoProd) and the inner
  * products are compensated: q is then accurate to a few ulp.
  */
-export function entmax15BackwardKernel(
-  y: ArrayLike<number>,
-  dy: ArrayLike<number>,
-  dx: Float32Array | Float64Array,
-  off: number,
-  stride: number,
-  n: number,
-  s: Float64Array,
-  ones: Float64Array,
-): void {
+export const entmax15BackwardKernel: BackwardKernel = (y, dy, dx, off, stride, n, s, ones) => {
   let lowDot = 0;
   let lowSum = 0;
   for (let k = 0, i = off; k < n; k++, i += stride) {
@@ -104,7 +87,7 @@ export function entmax15BackwardKernel(
     const sk = s[i] as number;
     dx[i] = sk === 0 ? 0 : sk * ((dy[i] as number) - q);
   }
-}
+};
 
 /** J = diag(p) − p pᵀ of the slice into J[jOff + a·n + b] (row-major n×n). Diagonal p(1 − p): 1 − p is exact for p ≥ 1/2. */
 export function jacobianKernel(p: ArrayLike<number>, off: number, stride: number, n: number, J: Float32Array | Float64Array, jOff: number): void {

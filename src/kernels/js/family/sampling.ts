@@ -166,16 +166,14 @@ function addBlock(w: Float64Array, from: number, to: number, limbs: Float64Array
   for (let j = from; j < to; j++) {
     const wj = w[j] as number;
     if (!(wj > 0)) continue;
-    // wj = (mh·2^32 + lo)·2^(sh − 1074): the words of the double, with the implicit bit for normal numbers.
-    f64[0] = wj;
-    const hi = u32[HI] as number;
-    const biased = (hi >>> 20) & 0x7ff;
-    const mh = biased === 0 ? hi & 0xfffff : (hi & 0xfffff) | 0x100000;
-    const sh = biased === 0 ? 0 : biased - 1;
-    const li = sh >>> 5;
-    const scale = POW2[sh & 31] as number;
-    // (mh·2^32 + lo)·2^(sh mod 32) < 2^84 as three limbs (every product and split below is exact).
-    const t1 = (u32[1 - HI] as number) * scale;
+    // wj = (mh·2^32 + lo)·2^(shift − 1074), mantissa = mh·2^32 + lo < 2^53 (split exactly).
+    decompose(wj);
+    const mh = Math.floor(mantissa * INV32);
+    const lo = mantissa - mh * TWO32;
+    const li = shift >>> 5;
+    const scale = POW2[shift & 31] as number;
+    // (mh·2^32 + lo)·2^(shift mod 32) < 2^84 as three limbs (every product and split below is exact).
+    const t1 = lo * scale;
     const h1 = Math.floor(t1 * INV32);
     const t2 = mh * scale;
     const h2 = Math.floor(t2 * INV32);

@@ -24,6 +24,17 @@ import { HAS_NAN, NOTHING, POS_INF, scan, scanned } from "../stats.js";
 
 const NEG_INF = Number.NEGATIVE_INFINITY;
 
+/** The contract of both kernels: the slice of x at positions off + k·stride, k < n, into y at the same positions; `mask` as x or null; `z` scratch of length ≥ n. */
+export type SparseKernel = (
+  x: ArrayLike<number>,
+  y: Float32Array | Float64Array,
+  off: number,
+  stride: number,
+  n: number,
+  mask: Uint8Array | null,
+  z: Float64Array,
+) => void;
+
 /** Gathers the counted finite entries into z[0..c), sorted descending; returns c. */
 function sortedDesc(x: ArrayLike<number>, off: number, stride: number, n: number, mask: Uint8Array | null, z: Float64Array): number {
   let c = 0;
@@ -49,15 +60,7 @@ function special(x: ArrayLike<number>, y: Float32Array | Float64Array, off: numb
 }
 
 /** Sparsemax of the slice into y at the same positions. */
-export function sparsemaxKernel(
-  x: ArrayLike<number>,
-  y: Float32Array | Float64Array,
-  off: number,
-  stride: number,
-  n: number,
-  mask: Uint8Array | null,
-  z: Float64Array,
-): void {
+export const sparsemaxKernel: SparseKernel = (x, y, off, stride, n, mask, z) => {
   if (special(x, y, off, stride, n, mask)) return;
   const c = sortedDesc(x, off, stride, n, mask, z);
   let sh = 0;
@@ -88,18 +91,10 @@ export function sparsemaxKernel(
     const v = dh + (lo - tauL);
     y[i] = Math.max(v, 0);
   }
-}
+};
 
 /** 1.5-entmax of the slice into y at the same positions. */
-export function entmax15Kernel(
-  x: ArrayLike<number>,
-  y: Float32Array | Float64Array,
-  off: number,
-  stride: number,
-  n: number,
-  mask: Uint8Array | null,
-  z: Float64Array,
-): void {
+export const entmax15Kernel: SparseKernel = (x, y, off, stride, n, mask, z) => {
   if (special(x, y, off, stride, n, mask)) return;
   const c = sortedDesc(x, off, stride, n, mask, z);
   const u1 = (z[0] as number) / 2;
@@ -152,4 +147,4 @@ export function entmax15Kernel(
     const d = dh - tau + lo;
     y[i] = d > 0 ? d * d : 0;
   }
-}
+};
