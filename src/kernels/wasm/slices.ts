@@ -28,6 +28,11 @@ export const OP_LOG_SUM_EXP = 2;
 /** Whether the fast kernels may run across short slices (off: always transpose; for timing scripts and tests). */
 export const acrossSlices = { on: true };
 
+/** Whether slices of length n run through the across-slices kernels ({@link kernelCols}) rather than as rows. */
+export function runsAcross(exact: boolean, n: number): boolean {
+  return acrossSlices.on && !exact && n >= 4 && n < 32;
+}
+
 /** Floats of input per chunk. */
 const CHUNK = 32768;
 
@@ -156,8 +161,9 @@ export function kernelRows(w: WasmInstance, op: WasmOp, exact: boolean, xb: numb
  * The fast kernels across the c slices (columns) of a strip at byte offset x, rows `pitch` bytes apart, in place; st: slice
  * stats, a: 16·c bytes of accumulators. Returns the special slices.
  */
-function kernelCols(w: WasmInstance, op: WasmOp, x: number, n: number, c: number, pitch: number, st: number, a: number): number {
+export function kernelCols(w: WasmInstance, op: WasmOp, exact: boolean, x: number, n: number, c: number, pitch: number, st: number, a: number): number {
   const k = w.k;
+  if (exact) throw new Error("kernelCols: no exact across-slices kernel yet (runsAcross never asks for one)");
   if (op === OP_SOFTMAX) return k.softmax_cols_fast(x, n, c, pitch, st, a);
   const specials = k.stats_cols_fast(x, n, c, pitch, st, a);
   if (op === OP_LOG_SOFTMAX) {
@@ -205,7 +211,7 @@ function runBlocks(
   // The fast kernels on short slices (4 ≤ n < 32) run across them (lanes hold 4 slices; accumulators at xb, 16·cols
   // bytes): the row kernel runs rows under 16 in scalar code, and this measured 1.08-3.2× faster there for softmax,
   // 1.06-3.1× for log-softmax and log-sum-exp; at n = 32 even, beyond slower (README, "Dispatch rules").
-  const across = acrossSlices.on && !exact && inner % 4 === 0 && n >= 4 && n < 32;
+  const across = inner % 4 === 0 && runsAcross(exact, n);
   for (let o = 0; o < outer; o++) {
     const base = o * block;
     const f32 = w.f32;
@@ -223,7 +229,7 @@ function runBlocks(
     for (let j0 = 0; j0 < inner; j0 += cols) {
       const c = Math.min(cols, inner - j0);
       if (!across) k.transpose(tb + j0 * 4, xb, n, c, pitch, n);
-      const specials = across ? kernelCols(w, op, tb + j0 * 4, n, c, pitch * 4, st, xb) : kernelRows(w, op, exact, xb, xb, s, st, c, n);
+      const specials = across ? kernelCols(w, op, exact, tb + j0 * 4, n, c, pitch * 4, st, xb) : kernelRows(w, op, exact, xb, xb, s, st, c, n);
       settle(w, op, specials, y, done, o * inner + j0, c);
       if (op !== OP_LOG_SUM_EXP && !across) k.transpose(xb, tb + j0 * 4, c, n, n, pitch);
     }
