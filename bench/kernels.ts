@@ -1,10 +1,11 @@
 /**
  * `npm run bench:kernels`: the raw WASM kernels on data already in WASM
  * memory (no copies, no validation), in ns per element: where the time of a
- * call goes, the exact / fast ratio, and SIMD128 against relaxed SIMD (run
- * with `node --experimental-wasm-relaxed-simd` on Node 20; `npm run
- * bench:kernels` does). Batches are taken round-robin across the variants
- * (the machine is shared: a burst of load hits both alike); the median and
+ * call goes, the exact / fast ratio, and SIMD128 against relaxed SIMD
+ * (`npm run bench:kernels` starts Node through scripts/node-relaxed.mjs,
+ * which adds --experimental-wasm-relaxed-simd where Node 20 needs it).
+ * Batches are taken round-robin across the variants (the machine is shared:
+ * a burst of load hits both alike); the median and
  * the minimum of 31 batches are printed, and the ratio of the medians.
  * ROWS and N (environment) set the shape, default 32 × 1000.
  */
@@ -14,7 +15,7 @@ const rows = Number(process.env.ROWS ?? 32);
 const n = Number(process.env.N ?? 1000);
 const BATCHES = 31;
 const variants: SimdVariant[] = relaxedSupported() ? ["simd128", "relaxed"] : ["simd128"];
-if (!relaxedSupported()) console.log("relaxed SIMD not available here (Node 20: run with --experimental-wasm-relaxed-simd)");
+if (!relaxedSupported()) console.log("relaxed SIMD not available here (run through scripts/node-relaxed.mjs: npm run bench:kernels)");
 const s = (rows * 32 + 4095) & ~4095;
 const xb = s + ((n * 8 + 4095) & ~4095);
 const yb = xb + ((rows * n * 4 + 15) & ~15);

@@ -2,7 +2,9 @@
  * `npm run bench` (`npm run bench:quick`: fewer repetitions).
  *
  * softmax and logSoftmax of float32 logits 4·N(0,1) (seeded) for the shapes
- * of issue 3, in one run, against the anchors: the plain JS loop (the seeds'
+ * of issue 3 (`--extra`: shapes users meet instead, classifier batches,
+ * language-model vocabularies and other axes; `--shapes=all`: both), in one
+ * run, against the anchors: the plain JS loop (the seeds'
  * formula, made stable by subtracting the maximum), @tensorflow/tfjs-backend-cpu,
  * @tensorflow/tfjs-backend-wasm (SIMD binary from node_modules, no network),
  * onnxruntime-node (a hand-encoded one-node model, intraOpNumThreads 1 and its
@@ -17,7 +19,10 @@
  * counts. Accuracy (max ulp, % correctly rounded) is measured for every
  * contender on the same inputs against our float64 JS kernel (itself within
  * 4 float64 ulp of 60-digit decimal.js, test/accuracy), i.e. the exact value
- * to ~2^-50. Results: stdout and bench/results/latest.md. Never part of CI.
+ * to ~2^-50. Results: stdout and bench/results/latest.md (latest-extra.md,
+ * latest-all.md; -quick with --quick). Never part of CI. Along another axis
+ * than the last, tfjs (last axis only) runs tf.transpose → op → tf.transpose
+ * back, and the arena rows are n/a (that call takes the copying path).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -34,9 +39,13 @@ import { relaxedSupported } from "../src/kernels/wasm/runtime.js";
 import { onnxModel } from "./onnx-model.js";
 
 const quick = process.argv.includes("--quick");
-/** Module variants timed: relaxed SIMD only where it validates (Node 20: `npm run bench` passes --experimental-wasm-relaxed-simd). */
+/** `--shapes=issue` (default: issue 3's shapes), `--shapes=extra` (alias `--extra`: shapes users meet) or `--shapes=all`. */
+const SET = process.argv.includes("--extra") ? "extra" : (process.argv.find((a) => a.startsWith("--shapes="))?.slice(9) ?? "issue");
+if (SET !== "issue" && SET !== "extra" && SET !== "all") throw new Error(`--shapes=${SET}: expected issue, extra or all`);
+/** Module variants timed: relaxed SIMD only where it validates (`npm run bench` starts Node through scripts/node-relaxed.mjs). */
 const VARIANTS = relaxedSupported() ? (["simd128", "relaxed"] as const) : (["simd128"] as const);
 const only = process.argv.find((a) => a.startsWith("--shape="))?.slice(8);
+/** `--shape=1000x1000` or `--shape=64x8x4096@1` (another axis than the last): that case only. */
 /** `--only=a,b`: time only the contenders whose names contain one of these (focused runs; the anchors' columns need them). */
 const pick = process.argv
   .find((a) => a.startsWith("--only="))
@@ -44,13 +53,40 @@ const pick = process.argv
   .split(",");
 const SAMPLES = quick ? 7 : 15;
 const SAMPLE_MS = quick ? 1 : 3;
-const SHAPES: [number, number][] = [
-  [1, 1000],
-  [1, 1_000_000],
-  [64, 32000],
-  [1000, 1000],
-  [16384, 128],
+/** A benchmark case: a float32 tensor of `shape`, softmax along `axis` (non-negative). */
+interface Case {
+  shape: number[];
+  axis: number;
+}
+const lastAxis = (...shape: number[]): Case => ({ shape, axis: shape.length - 1 });
+/** Issue 3's shapes (last axis). */
+const ISSUE: Case[] = [lastAxis(1, 1000), lastAxis(1, 1_000_000), lastAxis(64, 32000), lastAxis(1000, 1000), lastAxis(16384, 128)];
+/**
+ * Shapes users meet: classifier batches (2, 10, 100 and ImageNet's 1000 classes), language-model vocabularies (GPT-2's
+ * 50257 for a batch of 8, Qwen2's 151936 for one token), attention-like [batch, heads, keys] along the heads axis, and
+ * a [classes, batch] layout along axis 0.
+ */
+const EXTRA: Case[] = [
+  lastAxis(65536, 2),
+  lastAxis(65536, 10),
+  lastAxis(16384, 100),
+  lastAxis(4096, 1000),
+  lastAxis(8, 50257),
+  lastAxis(1, 151936),
+  { shape: [64, 8, 4096], axis: 1 },
+  { shape: [10, 65536], axis: 0 },
 ];
+const CASES = SET === "issue" ? ISSUE : SET === "extra" ? EXTRA : [...ISSUE, ...EXTRA];
+const isLast = (c: Case): boolean => c.axis === c.shape.length - 1;
+/** Slices outer × inner of n values each, stride inner (1 along the last axis). */
+function geometry(c: Case): { size: number; outer: number; n: number; inner: number } {
+  const prod = (a: number[]): number => a.reduce((p, d) => p * d, 1);
+  return { size: prod(c.shape), outer: prod(c.shape.slice(0, c.axis)), n: c.shape[c.axis] as number, inner: prod(c.shape.slice(c.axis + 1)) };
+}
+/** `--shape=` key: 1000x1000, 64x8x4096@1. */
+const key = (c: Case): string => `${c.shape.join("x")}${isLast(c) ? "" : `@${c.axis}`}`;
+/** Section title: 1000×1000, 64×8×4096 axis 1. */
+const title = (c: Case): string => `${c.shape.join("×")}${isLast(c) ? "" : ` axis ${c.axis}`}`;
 
 type Fn = "softmax" | "logSoftmax";
 type Run = () => Float32Array | Promise<Float32Array>;
@@ -65,32 +101,43 @@ interface Prepared {
 }
 interface Contender {
   name: string;
-  /** Makes the two runners for a shape: allocating (array in → new array out) and with out buffers / prepared input. */
-  prepare(fn: Fn, x: Float32Array, rows: number, n: number): Promise<Prepared>;
+  /**
+   * Makes the two runners for a case: allocating (array in → new array out) and with out buffers / prepared input; a
+   * string when the contender does not apply to the case (why, for the table).
+   */
+  prepare(fn: Fn, x: Float32Array, c: Case): Promise<Prepared | string>;
 }
 
-/** The seeds' formula e^x / Σ e^x, made stable (x - max), in plain JS. */
-function plainJs(fn: Fn, x: Float32Array, y: Float32Array, rows: number, n: number): Float32Array {
-  for (let r = 0; r < rows; r++) {
-    const o = r * n;
-    let m = Number.NEGATIVE_INFINITY;
-    for (let i = o; i < o + n; i++) if ((x[i] as number) > m) m = x[i] as number;
-    let s = 0;
-    if (fn === "softmax") {
-      for (let i = o; i < o + n; i++) {
-        const e = Math.exp((x[i] as number) - m);
-        y[i] = e;
-        s += e;
+/** The seeds' formula e^x / Σ e^x, made stable (x - max), in plain JS: one slice at a time, stride `inner`. */
+function plainJs(fn: Fn, x: Float32Array, y: Float32Array, c: Case): Float32Array {
+  const { outer, n, inner } = geometry(c);
+  const end = n * inner;
+  for (let b = 0; b < outer; b++) {
+    for (let j = 0; j < inner; j++) {
+      const o = b * end + j;
+      let m = Number.NEGATIVE_INFINITY;
+      for (let i = o; i < o + end; i += inner) if ((x[i] as number) > m) m = x[i] as number;
+      let s = 0;
+      if (fn === "softmax") {
+        for (let i = o; i < o + end; i += inner) {
+          const e = Math.exp((x[i] as number) - m);
+          y[i] = e;
+          s += e;
+        }
+        for (let i = o; i < o + end; i += inner) y[i] = (y[i] as number) / s;
+      } else {
+        for (let i = o; i < o + end; i += inner) s += Math.exp((x[i] as number) - m);
+        const l = Math.log(s);
+        for (let i = o; i < o + end; i += inner) y[i] = (x[i] as number) - m - l;
       }
-      for (let i = o; i < o + n; i++) y[i] = (y[i] as number) / s;
-    } else {
-      for (let i = o; i < o + n; i++) s += Math.exp((x[i] as number) - m);
-      const l = Math.log(s);
-      for (let i = o; i < o + n; i++) y[i] = (x[i] as number) - m - l;
     }
   }
   return y;
 }
+
+/** The backend that forces a module variant, and its name in the tables. */
+const forced = (variant: "simd128" | "relaxed") => (variant === "simd128" ? "wasm-simd128" : "wasm-relaxed");
+const variantName = (variant: "simd128" | "relaxed"): string => (variant === "simd128" ? "SIMD128" : "relaxed");
 
 const contenders: Contender[] = [
   {
@@ -108,27 +155,31 @@ const contenders: Contender[] = [
   },
   {
     name: "plain JS loop",
-    async prepare(fn, x, rows, n) {
+    async prepare(fn, x, c) {
       const y = new Float32Array(x.length);
-      return { alloc: () => plainJs(fn, x, new Float32Array(x.length), rows, n), out: () => plainJs(fn, x, y, rows, n) };
+      return { alloc: () => plainJs(fn, x, new Float32Array(x.length), c), out: () => plainJs(fn, x, y, c) };
     },
   },
   ...(["cpu", "wasm"] as const).map(
     (b): Contender => ({
       name: `tfjs-${b}`,
-      async prepare(fn, x, rows, n) {
+      async prepare(fn, x, c) {
         await tf.setBackend(b);
         const op = fn === "softmax" ? tf.softmax : tf.logSoftmax;
-        const input = tf.tensor2d(x, [rows, n]);
-        const run = (t: tf.Tensor2D): Float32Array => {
-          const y = op(t);
+        const input = tf.tensor(x, c.shape);
+        // tfjs takes the last axis only: another axis is moved last and back (what its users write).
+        const perm = c.shape.map((_, i) => i).filter((i) => i !== c.axis);
+        perm.push(c.axis);
+        const back = perm.map((_, i) => perm.indexOf(i));
+        const run = (t: tf.Tensor): Float32Array => {
+          const y = isLast(c) ? op(t) : tf.tidy(() => tf.transpose(op(tf.transpose(t, perm)), back));
           const d = y.dataSync() as Float32Array;
           y.dispose();
           return d;
         };
         return {
           alloc: () => {
-            const t = tf.tensor2d(x, [rows, n]);
+            const t = tf.tensor(x, c.shape);
             const d = run(t);
             t.dispose();
             return d;
@@ -142,13 +193,13 @@ const contenders: Contender[] = [
   ),
   {
     name: "ours, JS kernel",
-    async prepare(fn, x, rows, n) {
+    async prepare(fn, x, c) {
       const f = fn === "softmax" ? softmax : logSoftmax;
       const y = new Float32Array(x.length);
-      const t = { data: x, shape: [rows, n] };
+      const t = { data: x, shape: c.shape };
       return {
-        alloc: () => f(t).data as Float32Array,
-        out: () => f(t, { out: y }).data as Float32Array,
+        alloc: () => f(t, { axis: c.axis }).data as Float32Array,
+        out: () => f(t, { axis: c.axis, out: y }).data as Float32Array,
         before: () => setBackend("js"),
         done: () => setBackend("auto"),
       };
@@ -159,16 +210,16 @@ const contenders: Contender[] = [
     VARIANTS.flatMap((variant) =>
       [1, 2].map(
         (threads): Contender => ({
-          name: `ours ${precision} ${variant === "simd128" ? "SIMD128" : "relaxed"}, ${threads} thread${threads > 1 ? "s" : ""}`,
-          async prepare(fn, x, rows, n) {
+          name: `ours ${precision} ${variantName(variant)}, ${threads} thread${threads > 1 ? "s" : ""}`,
+          async prepare(fn, x, c) {
             const f = fn === "softmax" ? softmax : logSoftmax;
             const y = new Float32Array(x.length);
-            const t = { data: x, shape: [rows, n] };
+            const t = { data: x, shape: c.shape };
             return {
-              alloc: () => f(t, { precision }).data as Float32Array,
-              out: () => f(t, { precision, out: y }).data as Float32Array,
+              alloc: () => f(t, { precision, axis: c.axis }).data as Float32Array,
+              out: () => f(t, { precision, axis: c.axis, out: y }).data as Float32Array,
               before: async () => {
-                setBackend(variant === "simd128" ? "wasm-simd128" : "wasm-relaxed");
+                setBackend(forced(variant));
                 await setThreads(threads);
               },
               done: () => setBackend("auto"),
@@ -183,19 +234,20 @@ const contenders: Contender[] = [
   ...(["exact", "fast"] as const).flatMap((precision) =>
     VARIANTS.map(
       (variant): Contender => ({
-        name: `ours ${precision} ${variant === "simd128" ? "SIMD128" : "relaxed"}, arena (no copy)`,
-        async prepare(fn, x, rows, n) {
+        name: `ours ${precision} ${variantName(variant)}, arena (no copy)`,
+        async prepare(fn, x, c) {
+          if (!isLast(c)) return "another axis than the last takes the copying path (README, Zero-copy arenas)";
           const f = fn === "softmax" ? softmax : logSoftmax;
-          const arena = await createWasmArena({ bytes: 2 * x.length * 4, maxRow: n });
+          const arena = await createWasmArena({ bytes: 2 * x.length * 4, maxRow: geometry(c).n });
           const ax = arena.float32(x.length);
           ax.set(x);
           const y = arena.float32(x.length);
-          const t = { data: ax, shape: [rows, n] };
+          const t = { data: ax, shape: c.shape };
           return {
             alloc: null,
             out: () => f(t, { precision, out: y }).data as Float32Array,
             before: async () => {
-              setBackend(variant === "simd128" ? "wasm-simd128" : "wasm-relaxed");
+              setBackend(forced(variant));
               await setThreads(1);
             },
             done: () => {
@@ -211,15 +263,15 @@ const contenders: Contender[] = [
     // ORT's default pool spins after each run: it comes last in each round-robin round.
     (threads): Contender => ({
       name: threads === 1 ? "onnxruntime-node 1 thread" : `onnxruntime-node default (${cpus().length} threads)`,
-      async prepare(fn, x, rows, n) {
+      async prepare(fn, x, c) {
         const session = await ort.InferenceSession.create(
-          onnxModel(fn === "softmax" ? "Softmax" : "LogSoftmax"),
+          onnxModel(fn === "softmax" ? "Softmax" : "LogSoftmax", c.shape.length, c.axis),
           threads === 1 ? { intraOpNumThreads: 1 } : {},
         );
-        const input = new ort.Tensor("float32", x, [rows, n]);
+        const input = new ort.Tensor("float32", x, c.shape);
         const run = async (t: ort.Tensor): Promise<Float32Array> => (await session.run({ x: t })).y?.data as Float32Array;
         return {
-          alloc: () => run(new ort.Tensor("float32", new Float32Array(x), [rows, n])),
+          alloc: () => run(new ort.Tensor("float32", new Float32Array(x), c.shape)),
           out: () => run(input),
           // The default pool's threads spin for a while after each run: let them park before the next contender's
           // sample, so that they do not take a core from it (untimed).
@@ -308,7 +360,9 @@ async function main(): Promise<void> {
     lines.push(s);
     console.log(s);
   };
-  emit(`# Benchmark: softmax and logSoftmax, float32 logits 4·N(0,1)`);
+  emit(
+    `# Benchmark: softmax and logSoftmax, float32 logits 4·N(0,1)${SET === "issue" ? "" : `, ${SET === "extra" ? "shapes users meet" : "issue 3's shapes and shapes users meet"}`}`,
+  );
   emit();
   emit(
     `${new Date().toISOString()} · Node ${process.version} · ${cpus()[0]?.model ?? "?"} × ${cpus().length} (shared with other jobs: timings are noisy, ratios within this run are what counts) · tfjs-wasm SIMD: ${simd} · our relaxed SIMD: ${relaxedSupported()} · ${SAMPLES} samples of ≥ ${SAMPLE_MS} ms${quick ? " (quick)" : ""}`,
@@ -317,38 +371,49 @@ async function main(): Promise<void> {
   emit(
     "Columns: median time per call with interquartile range and min–max; speed-ups of the row over onnxruntime-node 1 thread, onnxruntime-node default and tfjs-wasm in the same mode (> 1: the row is faster); % of copy floor = copy time / row time; accuracy against the float64 JS kernel (max error in float32 ulps, % of outputs correctly rounded). Allocating: array in, new array out (API to API). Out: our `out` buffers; the anchors' input tensor made once (kernel to kernel).",
   );
+  if (CASES.some((c) => !isLast(c))) {
+    emit();
+    emit(
+      'Along another axis than the last (sections "axis k"): onnxruntime-node takes the axis attribute; tfjs softmax takes the last axis only, so its rows time tf.transpose → op → tf.transpose back (what its users write); our arena rows are n/a (that call takes the copying path); the plain JS loop walks each slice with its stride.',
+    );
+  }
   for (const fn of ["softmax", "logSoftmax"] as Fn[]) {
-    for (const [rows, n] of SHAPES) {
-      if (only && only !== `${rows}x${n}`) continue;
-      const x = logits(rows * n, 20240 + rows + n);
+    for (const c of CASES) {
+      if (only && only !== key(c)) continue;
+      const { size, n } = geometry(c);
+      const x = logits(size, 20240 + size / n + n);
       setBackend("js");
-      const ref = (fn === "softmax" ? softmax : logSoftmax)({ data: new Float64Array(x), shape: [rows, n] }).data as Float64Array;
+      const ref = (fn === "softmax" ? softmax : logSoftmax)({ data: new Float64Array(x), shape: c.shape }, { axis: c.axis }).data as Float64Array;
       setBackend("auto");
-      const prepared: Prepared[] = [];
+      const prepared: (Prepared | string)[] = [];
       const accs: { maxUlp: number; cr: number }[] = [];
-      const chosen = pick ? contenders.filter((c) => pick.some((p) => c.name.includes(p))) : contenders;
-      for (const c of chosen) {
-        const p = await c.prepare(fn, x, rows, n);
-        await p.before?.();
-        accs.push(accuracy(await ((p.alloc ?? p.out) as Run)(), ref));
+      const chosen = pick ? contenders.filter((k) => pick.some((p) => k.name.includes(p))) : contenders;
+      for (const k of chosen) {
+        const p = await k.prepare(fn, x, c);
+        if (typeof p !== "string") {
+          await p.before?.();
+          accs.push(accuracy(await ((p.alloc ?? p.out) as Run)(), ref));
+        } else accs.push({ maxUlp: Number.NaN, cr: Number.NaN });
         prepared.push(p);
       }
       // Allocating and out runs in the same round-robin, so that both columns see the same load.
-      const allocRuns = prepared.filter((p) => p.alloc !== null);
-      const outRuns = prepared.filter((p) => p.out !== null);
+      const runnable = prepared.filter((p): p is Prepared => typeof p !== "string");
+      const allocRuns = runnable.filter((p) => p.alloc !== null);
+      const outRuns = runnable.filter((p) => p.out !== null);
       const all = await measure([
         ...allocRuns.map((p) => ({ run: p.alloc as Run, before: p.before, after: p.after })),
         ...outRuns.map((p) => ({ run: p.out as Run, before: p.before, after: p.after })),
       ]);
       const allocStats = all.slice(0, allocRuns.length);
       const outStats = all.slice(allocRuns.length);
-      for (const p of prepared) p.done?.();
-      const results = chosen.map((c, i) => {
-        const p = prepared[i] as Prepared;
-        const a = allocRuns.indexOf(p);
-        const j = outRuns.indexOf(p);
+      for (const p of runnable) p.done?.();
+      const results = chosen.map((k, i) => {
+        const p = prepared[i] as Prepared | string;
+        const a = typeof p === "string" ? -1 : allocRuns.indexOf(p);
+        const j = typeof p === "string" ? -1 : outRuns.indexOf(p);
         return {
-          name: c.name,
+          name: k.name,
+          na: typeof p === "string" ? p : null,
           alloc: a >= 0 ? (allocStats[a] as Stats) : null,
           out: j >= 0 ? (outStats[j] as Stats) : null,
           acc: accs[i] as { maxUlp: number; cr: number },
@@ -359,13 +424,17 @@ async function main(): Promise<void> {
       const anchors = [find("onnxruntime-node 1"), find("onnxruntime-node default"), find("tfjs-wasm")];
       const copy = find("copy floor");
       emit();
-      emit(`## ${fn} ${rows}×${n}`);
+      emit(`## ${fn} ${title(c)}`);
       emit();
       emit(
         "| contender | allocating: median [IQR] (min–max) | × ORT-1t | × ORT | × tfjs-wasm | % copy | out: median [IQR] | × ORT-1t | × ORT | × tfjs-wasm | % copy | max ulp | % CR |",
       );
       emit("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
       for (const r of results) {
+        if (r.na !== null) {
+          emit(`| ${r.name} | n/a: ${r.na} |${" – |".repeat(11)}`);
+          continue;
+        }
         const cell = (s: Stats | null): string => (s ? `${us(s.median)} [${us(s.q1)}–${us(s.q3)}] (${us(s.min)}–${us(s.max)})` : "–");
         const ratio = (mine: Stats | null, key: "alloc" | "out"): string[] =>
           anchors.map((a) => (mine && a?.[key] ? `${((a[key] as Stats).median / mine.median).toFixed(2)}` : "–"));
@@ -383,7 +452,8 @@ async function main(): Promise<void> {
   const dir = join(dirname(fileURLToPath(import.meta.url)), "results");
   mkdirSync(dir, { recursive: true });
   // Focused runs (--shape, --only) do not replace the full tables.
-  writeFileSync(join(dir, only || pick ? "latest-focused.md" : quick ? "latest-quick.md" : "latest.md"), `${lines.join("\n")}\n`);
+  const file = only || pick ? "latest-focused.md" : `latest${SET === "issue" ? "" : `-${SET}`}${quick ? "-quick" : ""}.md`;
+  writeFileSync(join(dir, file), `${lines.join("\n")}\n`);
   process.exit(0);
 }
 

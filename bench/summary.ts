@@ -1,5 +1,5 @@
 /**
- * `npm run bench:summary`: the README tables (out buffers, allocating, accuracy) from bench/results/latest.md, as
+ * `npm run bench:summary [-- file]`: the README tables (out buffers, allocating, accuracy) from bench/results/latest.md (or file), as
  * Markdown on stdout: medians of the anchors and of our kernels (exact / fast on SIMD128 and relaxed SIMD), and the
  * speed-ups of ours over each anchor (anchor time ÷ ours: > 1, ours faster). Reads only; never part of CI.
  */
@@ -35,7 +35,9 @@ const out: string[] = [];
 const alloc: string[] = [];
 const acc: string[] = [];
 for (const section of text.split(/^## /m).slice(1)) {
-  const [fn, shape] = (section.split("\n")[0] as string).split(" ") as [string, string];
+  // "softmax 1000×1000" or "softmax 64×8×4096 axis 1" (bench/results/latest-extra.md: `npm run bench:summary -- <file>`).
+  const [fn, ...words] = (section.split("\n")[0] as string).split(" ") as [string, ...string[]];
+  const shape = words.join(" ");
   const cells = new Map<string, string[]>();
   for (const line of section.split("\n")) {
     if (!line.startsWith("| ") || line.startsWith("| contender")) continue;

@@ -22,6 +22,10 @@
  *   axis (the columns of a strip, four per vector), in place, without transposing.
  * - stats_cols_fast(x, rows, cols, pitch, st, a) → special slices: stats_fast's m and r across slices, likewise.
  * - logsoftmax_cols_fast(x, rows, cols, pitch, a): y = (x - m) - L across slices, m and L given per slice at a.
+ * - softmax_rows_fast / logsoftmax_rows_fast / logsumexp_rows_fast(x, y, st, rows, n) → flagged rows: short rows along
+ *   the last axis four per vector (lanes gathered from four consecutive rows), fused (log1p in WASM); see rowsFastFunc.
+ * The fast row kernels end each row with a partial vector (loadPart / storePart: only the row's floats are read and
+ * written), never in scalar code.
  * A row is special (flag 1) when its maximum is NaN, +Infinity or -Infinity: the caller redoes it in JS.
  *
  * Pass 2 runs one of two loops per row: the direct loop (m in a range: exact |K| ≤ ~1000-2000, fast m in
@@ -105,17 +109,6 @@ const lanes = (f) => Array.from({ length: V }, (_, j) => f(j)).join("\n");
 const lanes32 = (...l) => l.flatMap((i) => [4 * i, 4 * i + 1, 4 * i + 2, 4 * i + 3]).join(" ");
 const HIGH = "8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7";
 const LOWS = "0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23";
-
-/** Loads 2V floats at $p into a0..a(V-1) (float64). */
-function load8() {
-  const out = [];
-  for (let i = 0; i < V / 2; i++) {
-    out.push(set(`X${i}`, `(v128.load offset=${16 * i} (local.get $p))`));
-    out.push(set(`a${2 * i}`, `(f64x2.promote_low_f32x4 ${get(`X${i}`)})`));
-    out.push(set(`a${2 * i + 1}`, `(f64x2.promote_low_f32x4 (i8x16.shuffle ${HIGH} ${get(`X${i}`)} ${get(`X${i}`)}))`));
-  }
-  return out.join("\n");
-}
 
 /** Rounds y0..y(V-1) (float64) to 2V floats stored at $q. */
 function store8() {
@@ -228,6 +221,69 @@ const ROWMAX = `
       (br $next)))
     (local.get $m))`;
 
+/** The floats of a row's last, partial vector (n & 3 of them, 1 to 3): the fast kernels' tails (see loadPart). */
+const REM = "(i32.and (local.get $n) (i32.const 3))";
+/**
+ * The last `rem` (1 to 3) floats of a row at `p` as a vector whose other lanes are -Infinity (a neutral element for
+ * maxima and sums of exponentials), loading those floats only: a kernel never reads past a row's end, so no buffer
+ * needs slack (the arena's views, the threads' chunks).
+ */
+const loadPart = (p, rem) => `(if (result v128) (i32.eq ${rem} (i32.const 1))
+    (then (v128.load32_lane 0 ${p} (v128.const f32x4 -inf -inf -inf -inf)))
+    (else (if (result v128) (i32.eq ${rem} (i32.const 2))
+      (then (v128.load64_lane 0 ${p} (v128.const f32x4 -inf -inf -inf -inf)))
+      (else (v128.load32_lane offset=8 2 ${p} (v128.load64_lane 0 ${p} (v128.const f32x4 -inf -inf -inf -inf)))))))`;
+/** Stores lanes [0, rem) of `v` at `p` (rem 1 to 3): never past a row's end (kernels run in place on consecutive rows). */
+const storePart = (p, v, rem) => `(if (i32.eq ${rem} (i32.const 1))
+    (then (v128.store32_lane 0 ${p} ${v}))
+    (else (v128.store64_lane 0 ${p} ${v}) (if (i32.eq ${rem} (i32.const 3)) (then (v128.store32_lane offset=8 2 ${p} ${v})))))`;
+
+/**
+ * The fast kernels' maximum of n floats at $p (NaN if any is NaN), as $rowmax but with no scalar code: after the loop
+ * of 16 floats, one vector at a time, then the partial last vector (lanes past the row -Infinity, see loadPart).
+ */
+const ROWMAX_V = `
+  (func $rowmax_v (param $p i32) (param $n i32) (result f32)
+    (local $end i32) (local $m0 v128) (local $m1 v128) (local $m2 v128) (local $m3 v128) (local $u v128) (local $v v128) (local $m f32)
+    (local.set $m0 (v128.const f32x4 -inf -inf -inf -inf))
+    (local.set $m1 (local.get $m0)) (local.set $m2 (local.get $m0)) (local.set $m3 (local.get $m0))
+    (local.set $end (i32.add (local.get $p) (i32.shl (i32.and (local.get $n) (i32.const -16)) (i32.const 2))))
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+      (local.set $v (v128.load (local.get $p)))
+      (local.set $m0 (f32x4.pmax (local.get $m0) (local.get $v)))
+      (local.set $u (v128.or (local.get $u) (f32x4.ne (local.get $v) (local.get $v))))
+      (local.set $v (v128.load offset=16 (local.get $p)))
+      (local.set $m1 (f32x4.pmax (local.get $m1) (local.get $v)))
+      (local.set $u (v128.or (local.get $u) (f32x4.ne (local.get $v) (local.get $v))))
+      (local.set $v (v128.load offset=32 (local.get $p)))
+      (local.set $m2 (f32x4.pmax (local.get $m2) (local.get $v)))
+      (local.set $u (v128.or (local.get $u) (f32x4.ne (local.get $v) (local.get $v))))
+      (local.set $v (v128.load offset=48 (local.get $p)))
+      (local.set $m3 (f32x4.pmax (local.get $m3) (local.get $v)))
+      (local.set $u (v128.or (local.get $u) (f32x4.ne (local.get $v) (local.get $v))))
+      (local.set $p (i32.add (local.get $p) (i32.const 64)))
+      (br $next)))
+    (local.set $end (i32.add (local.get $end) (i32.shl (i32.and (local.get $n) (i32.const 12)) (i32.const 2))))
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+      (local.set $v (v128.load (local.get $p)))
+      (local.set $m0 (f32x4.pmax (local.get $m0) (local.get $v)))
+      (local.set $u (v128.or (local.get $u) (f32x4.ne (local.get $v) (local.get $v))))
+      (local.set $p (i32.add (local.get $p) (i32.const 16)))
+      (br $next)))
+    (if ${REM} (then
+      (local.set $v ${loadPart("(local.get $p)", REM)})
+      (local.set $m1 (f32x4.pmax (local.get $m1) (local.get $v)))
+      (local.set $u (v128.or (local.get $u) (f32x4.ne (local.get $v) (local.get $v))))))
+    ;; lanes combined with pmax (NaNs are tracked in $u; the sign of a zero maximum never shows, see $rowmax)
+    (local.set $m0 (f32x4.pmax (f32x4.pmax (local.get $m0) (local.get $m1)) (f32x4.pmax (local.get $m2) (local.get $m3))))
+    (local.set $m0 (f32x4.pmax (local.get $m0) (i8x16.shuffle ${lanes32(2, 3, 0, 1)} (local.get $m0) (local.get $m0))))
+    (local.set $m0 (f32x4.pmax (local.get $m0) (i8x16.shuffle ${lanes32(1, 0, 3, 2)} (local.get $m0) (local.get $m0))))
+    (local.set $m (f32x4.extract_lane 0 (local.get $m0)))
+    (if (v128.any_true (local.get $u)) (then (local.set $m (f32.const nan))))
+    (local.get $m))`;
+
 const VEC_LOCALS = [
   "X0",
   "X1",
@@ -243,94 +299,103 @@ const VEC_LOCALS = [
   .join(" ");
 
 /**
- * Pass 2 over a row: e_k = e^{x_k - m} (stored as float64 at $s when `store`), r' = Σ_{x_k ≠ m} e_k, count of x_k = m.
- * Exact mode: the difference is an exact double-double (TwoSum), e^{dh}·(1 + dl), and the sum is compensated
- * (each iteration's terms summed as a tree, then added with Neumaier's correction, order by max/min since every term
- * is ≥ 0). Leaves rh, rl, cnt in locals.
+ * Pass 2 over a row (exact mode): e_k = e^{x_k - m} (stored as float64 at $s when `store`), r' = Σ_{x_k ≠ m} e_k, count
+ * of x_k = m. The difference is an exact double-double (TwoSum), e^{dh}·(1 + dl) (general loop), or x is reduced
+ * itself (direct loop, see below); the sum is compensated (each iteration's terms summed as a tree, then added with
+ * Neumaier's correction, order by max/min since every term is ≥ 0). Leaves rh, rl, cnt in locals.
+ *
+ * Tails run the vector code too: a row of n ≥ 2V that is not a multiple of 2V ends with one iteration over its last 2V
+ * floats, the lanes that the main loop already summed masked out of the sum and the count (their stored terms are
+ * written again with the same bits); a shorter row runs pairs of floats through a one-vector copy of the loop
+ * (v128.load64_zero), then an odd float (v128.load32_zero, its empty lane masked). Nothing is read or written outside
+ * the row (and its scratch).
  */
 function pass2(exact, store, direct = "(i32.const 0)") {
-  const body = [];
-  const straight = [];
-  body.push(load8());
+  if (!exact) throw new Error("pass2: exact mode only (fast mode: pass2Fast)");
   // Softmax (`store`) needs only S = 1 + r: the vector body sums every term, maxima included (e^0 is exactly 1), and
   // skips the count; log-softmax / log-sum-exp keep r = Σ_{x ≠ m} e + (count - 1) for the digits of log1p(r).
   const count = !store;
-  if (count) body.push(lanes((j) => set(`q${j}`, `(f64x2.eq ${get(`a${j}`)} ${get("M")})`)));
-  straight.push(
-    ...body,
-    lanes((j) => set(`d${j}`, get(`a${j}`))),
-    expV(exact, true),
-  );
-  if (exact) {
-    body.push(lanes((j) => set(`d${j}`, `(f64x2.add ${get(`a${j}`)} ${get("NM")})`)));
-    body.push(lanes((j) => set(`t${j}`, `(f64x2.sub ${get(`d${j}`)} ${get(`a${j}`)})`)));
-    body.push(
-      lanes((j) =>
-        set(`l${j}`, `(f64x2.add (f64x2.sub ${get(`a${j}`)} (f64x2.sub ${get(`d${j}`)} ${get(`t${j}`)})) (f64x2.sub ${get("NM")} ${get(`t${j}`)}))`),
-      ),
-    );
-    // dl is NaN only for x = -Infinity (d = -Infinity): zero it (NaN ≠ NaN).
-    body.push(lanes((j) => set(`l${j}`, `(v128.and ${get(`l${j}`)} (f64x2.eq ${get(`l${j}`)} ${get(`l${j}`)}))`)));
-  } else {
-    body.push(lanes((j) => set(`d${j}`, `(f64x2.sub ${get(`a${j}`)} ${get("M")})`)));
-  }
-  body.push(expV(exact));
-  const common = [];
-  if (store) common.push(lanes((j) => `(v128.store offset=${16 * j} (local.get $w) ${get(`d${j}`)})`));
-  if (count) common.push(lanes((j) => set(`d${j}`, `(v128.andnot ${get(`d${j}`)} ${get(`q${j}`)})`)));
-  if (count) common.push(lanes((j) => set(`z${j}`, `(i64x2.sub ${get(`z${j}`)} ${get(`q${j}`)})`)));
-  if (exact) {
+  /**
+   * One iteration over V vectors: a_j from load(j), terms stored by storeTerms (softmax), summed. valid(j): a mask of
+   * the lanes to sum and count (tails), or null.
+   */
+  const iteration = (straight, load, valid, storeTerms) => {
+    const out = [lanes((j) => set(`a${j}`, load(j)))];
+    if (count)
+      out.push(lanes((j) => set(`q${j}`, valid ? `(v128.and (f64x2.eq ${get(`a${j}`)} ${get("M")}) ${valid(j)})` : `(f64x2.eq ${get(`a${j}`)} ${get("M")})`)));
+    if (straight) {
+      out.push(
+        lanes((j) => set(`d${j}`, get(`a${j}`))),
+        expV(true, true),
+      );
+    } else {
+      out.push(lanes((j) => set(`d${j}`, `(f64x2.add ${get(`a${j}`)} ${get("NM")})`)));
+      out.push(lanes((j) => set(`t${j}`, `(f64x2.sub ${get(`d${j}`)} ${get(`a${j}`)})`)));
+      out.push(
+        lanes((j) =>
+          set(`l${j}`, `(f64x2.add (f64x2.sub ${get(`a${j}`)} (f64x2.sub ${get(`d${j}`)} ${get(`t${j}`)})) (f64x2.sub ${get("NM")} ${get(`t${j}`)}))`),
+        ),
+      );
+      // dl is NaN only for x = -Infinity (d = -Infinity): zero it (NaN ≠ NaN).
+      out.push(lanes((j) => set(`l${j}`, `(v128.and ${get(`l${j}`)} (f64x2.eq ${get(`l${j}`)} ${get(`l${j}`)}))`)));
+      out.push(expV(true));
+    }
+    if (store) out.push(storeTerms);
+    // the maxima's terms out of the sum (counted instead), and a tail's lanes that are not new
+    if (count) out.push(lanes((j) => set(`d${j}`, `(v128.andnot ${get(`d${j}`)} ${get(`q${j}`)})`)));
+    if (valid) out.push(lanes((j) => set(`d${j}`, `(v128.and ${get(`d${j}`)} ${valid(j)})`)));
+    // one count accumulator: the masks (-1 per maximum) of the iteration summed as a tree
+    const qtree = (lo, hi) => (hi - lo === 1 ? get(`q${lo}`) : `(i64x2.add ${qtree(lo, (lo + hi) / 2)} ${qtree((lo + hi) / 2, hi)})`);
+    if (count) out.push(set("z0", `(i64x2.sub ${get("z0")} ${qtree(0, V)})`));
     // Terms of one iteration summed as a tree (error ≤ 2^-52 of their sum), then added to one compensated accumulator.
     const tree = (lo, hi) => (hi - lo === 1 ? get(`d${lo}`) : `(f64x2.add ${tree(lo, (lo + hi) / 2)} ${tree((lo + hi) / 2, hi)})`);
-    common.push(set("d0", tree(0, V)));
-    common.push(set("t0", "(f64x2.pmax (local.get $s0) (local.get $d0))"));
-    common.push(set("k0", "(f64x2.pmin (local.get $s0) (local.get $d0))"));
-    common.push(set("s0", "(f64x2.add (local.get $t0) (local.get $k0))"));
-    common.push(set("c0", "(f64x2.add (local.get $c0) (f64x2.sub (local.get $k0) (f64x2.sub (local.get $s0) (local.get $t0))))"));
-  } else {
-    common.push(lanes((j) => set(`s${j}`, `(f64x2.add ${get(`s${j}`)} ${get(`d${j}`)})`)));
-  }
-  body.push(...common);
-  straight.push(...common);
-  const loop = (b) => `(block $done (loop $next
+    out.push(set("d0", tree(0, V)));
+    out.push(set("t0", "(f64x2.pmax (local.get $s0) (local.get $d0))"));
+    out.push(set("k0", "(f64x2.pmin (local.get $s0) (local.get $d0))"));
+    out.push(set("s0", "(f64x2.add (local.get $t0) (local.get $k0))"));
+    out.push(set("c0", "(f64x2.add (local.get $c0) (f64x2.sub (local.get $k0) (f64x2.sub (local.get $s0) (local.get $t0))))"));
+    return out.join("\n");
+  };
+  const both = (load, valid, storeTerms) =>
+    `(if (local.get $direct) (then ${iteration(true, load, valid, storeTerms)}) (else ${iteration(false, load, valid, storeTerms)}))`;
+  const fromP = (j) => `(f64x2.promote_low_f32x4 (v128.load64_zero offset=${8 * j} (local.get $p)))`;
+  const storeW = lanes((j) => `(v128.store offset=${16 * j} (local.get $w) ${get(`d${j}`)})`);
+  const loop = (straight) => `(block $done (loop $next
             (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
-            ${b.join("\n")}
+            ${iteration(straight, fromP, null, storeW)}
             (local.set $p (i32.add (local.get $p) (i32.const ${8 * V})))
             (local.set $w (i32.add (local.get $w) (i32.const ${16 * V})))
             (br $next)))`;
-  const mode = exact ? "exact" : "fast";
-  const scalarDiff = exact
-    ? `(local.set $dh (f64.sub (local.get $xa) (local.get $m)))
-       (local.set $bb (f64.sub (local.get $dh) (local.get $xa)))
-       (local.set $dl (f64.add (f64.sub (local.get $xa) (f64.sub (local.get $dh) (local.get $bb))) (f64.sub (f64.neg (local.get $m)) (local.get $bb))))
-       (if (f64.ne (local.get $dl) (local.get $dl)) (then (local.set $dl (f64.const 0))))`
-    : `(local.set $dh (f64.sub (local.get $xa) (local.get $m))) (local.set $dl (f64.const 0))`;
-  const scalarAdd = exact
-    ? `(local.set $sh (f64.add (local.get $rh) (local.get $e)))
-       (local.set $rl (f64.add (local.get $rl) (f64.sub (f64.min (local.get $rh) (local.get $e)) (f64.sub (local.get $sh) (f64.max (local.get $rh) (local.get $e))))))
-       (local.set $rh (local.get $sh))`
-    : `(local.set $rh (f64.add (local.get $rh) (local.get $e)))`;
-  // Lane reduction: Neumaier over the 2V partial sums (their compensations added to rl).
+  // the window's lane i (0 ≤ i < 2V) is new when i > 2V - 1 - t, t = n mod 2V: $tv holds 2V - 1 - t
+  const windowValid = (j) => `(i64x2.gt_s ${constant(`i64x2 ${2 * j} ${2 * j + 1}`)} (local.get $tv))`;
+  const window = both(fromP, windowValid, storeW);
+  // short rows (n < 2V): one vector at a time
+  const saveV = V;
+  V = 1;
+  const pair = both(fromP, null, "(v128.store (local.get $w) (local.get $d0))");
+  const odd = both(
+    () => "(f64x2.promote_low_f32x4 (v128.load32_zero (local.get $p)))",
+    () => constant("i64x2 -1 0"),
+    "(v128.store64_lane 0 (local.get $w) (local.get $d0))",
+  );
+  V = saveV;
+  // Lane reduction: Neumaier over the 2 partial sums (their compensations added to rl).
   const reduce = [];
-  for (let j = 0; j < V; j++) {
-    for (let lane = 0; lane < 2; lane++) {
-      reduce.push(`(local.set $cnt (i64.add (local.get $cnt) (i64x2.extract_lane ${lane} ${get(`z${j}`)})))`);
-      if (exact && j > 0) continue; // exact mode sums into vector 0 only
-      reduce.push(`(local.set $e (f64x2.extract_lane ${lane} ${get(`s${j}`)}))`);
-      reduce.push(`(local.set $sh (f64.add (local.get $rh) (local.get $e)))`);
-      reduce.push(
-        `(local.set $rl (f64.add (local.get $rl) (f64.sub (f64.min (local.get $rh) (local.get $e)) (f64.sub (local.get $sh) (f64.max (local.get $rh) (local.get $e))))))`,
-      );
-      reduce.push(`(local.set $rh (local.get $sh))`);
-      if (exact) reduce.push(`(local.set $rl (f64.add (local.get $rl) (f64x2.extract_lane ${lane} ${get(`c${j}`)})))`);
-    }
+  for (let lane = 0; lane < 2; lane++) {
+    reduce.push(`(local.set $cnt (i64.add (local.get $cnt) (i64x2.extract_lane ${lane} ${get("z0")})))`);
+    reduce.push(`(local.set $e (f64x2.extract_lane ${lane} ${get("s0")}))`);
+    reduce.push(`(local.set $sh (f64.add (local.get $rh) (local.get $e)))`);
+    reduce.push(
+      `(local.set $rl (f64.add (local.get $rl) (f64.sub (f64.min (local.get $rh) (local.get $e)) (f64.sub (local.get $sh) (f64.max (local.get $rh) (local.get $e))))))`,
+    );
+    reduce.push(`(local.set $rh (local.get $sh))`);
+    reduce.push(`(local.set $rl (f64.add (local.get $rl) (f64x2.extract_lane ${lane} ${get("c0")})))`);
   }
   return `
       ;; pass 2: exponentials and their sum
       (local.set $M (f64x2.splat (local.get $m)))
       (local.set $NM (f64x2.splat (f64.neg (local.get $m))))
-      ${exact ? `${set("s0", splat(0))} ${set("c0", splat(0))}` : lanes((j) => set(`s${j}`, splat(0)))}
-      ${lanes((j) => set(`z${j}`, splat(0)))}
+      ${set("s0", splat(0))} ${set("c0", splat(0))} ${set("z0", splat(0))}
       (local.set $p (local.get $xr))
       (local.set $w (local.get $s))
       (local.set $end (i32.add (local.get $xr) (i32.shl (i32.and (local.get $n) (i32.const ${-2 * V})) (i32.const 2))))
@@ -346,40 +411,40 @@ function pass2(exact, store, direct = "(i32.const 0)") {
           (local.set $CV (f64x2.splat (local.get $KL)))
           (local.set $S1V (f64x2.splat (local.get $sft)))
           (local.set $em (call $exp_direct (local.get $m) (local.get $KL) (local.get $sft)))
-          ${loop(straight)})
-        (else ${loop(body)}))
+          ${loop(true)})
+        (else ${loop(false)}))
+      ;; tail
+      (if (i32.and (local.get $n) (i32.const ${2 * V - 1}))
+        (then
+          (if (i32.ge_u (local.get $n) (i32.const ${2 * V}))
+            (then
+              ;; the row's last 2V floats, the t = n mod 2V new ones summed
+              (local.set $p (i32.sub (i32.add (local.get $xr) (i32.shl (local.get $n) (i32.const 2))) (i32.const ${8 * V})))
+              (local.set $w (i32.sub (i32.add (local.get $s) (i32.shl (local.get $n) (i32.const 3))) (i32.const ${16 * V})))
+              (local.set $tv (i64x2.splat (i64.extend_i32_u (i32.sub (i32.const ${2 * V - 1}) (i32.and (local.get $n) (i32.const ${2 * V - 1}))))))
+              ${window})
+            (else
+              (local.set $end (i32.add (local.get $xr) (i32.shl (local.get $n) (i32.const 2))))
+              (block $done (loop $next
+                (br_if $done (i32.gt_u (i32.add (local.get $p) (i32.const 8)) (local.get $end)))
+                ${pair}
+                (local.set $p (i32.add (local.get $p) (i32.const 8)))
+                (local.set $w (i32.add (local.get $w) (i32.const 16)))
+                (br $next)))
+              (if (i32.lt_u (local.get $p) (local.get $end)) (then ${odd}))))))
       (local.set $rh (f64.const 0)) (local.set $rl (f64.const 0)) (local.set $cnt (i64.const 0))
       ${reduce.join("\n")}
-      ;; tail
-      (local.set $end (i32.add (local.get $xr) (i32.shl (local.get $n) (i32.const 2))))
-      (block $done (loop $next
-        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
-        (local.set $xa (f64.promote_f32 (f32.load (local.get $p))))
-        (if (local.get $direct)
-          (then (local.set $e (call $exp_direct (local.get $xa) (local.get $KL) (local.get $sft))))
-          (else
-            ${scalarDiff}
-            (local.set $e (call $exp_${mode} (local.get $dh) (local.get $dl)))))
-        ${store ? "(f64.store (local.get $w) (local.get $e))" : ""}
-        (if (f64.eq (local.get $xa) (local.get $m))
-          (then (local.set $cnt (i64.add (local.get $cnt) (i64.const 1))))
-          (else ${scalarAdd}))
-        (local.set $p (i32.add (local.get $p) (i32.const 4)))
-        (local.set $w (i32.add (local.get $w) (i32.const 8)))
-        (br $next)))
       ${
         store
-          ? `;; direct: leave the whole sum S' = r' + count·em (the tail's maxima are em each) in rh + rl
-      (if (local.get $direct) (then
-        (local.set $e (f64.mul (f64.convert_i64_s (local.get $cnt)) (local.get $em))))
-        (else`
+          ? `;; S' = r' + 1 (every term summed, the maxima's included): r = S' - 1 (general loop); the direct loop keeps S'
+      ;; (in units of em) in rh + rl, and its caller divides
+      (local.set $e (select (f64.const 0) (f64.const -1) (local.get $direct)))`
           : `;; direct: r' is in units of em = e^{m - K·ln2}
       (local.set $rh (f64.div (local.get $rh) (local.get $em)))
-      (local.set $rl (f64.div (local.get $rl) (local.get $em)))`
-      }
+      (local.set $rl (f64.div (local.get $rl) (local.get $em)))
       ;; r = (count - 1) + r'
-      (local.set $e (f64.convert_i64_s (i64.sub (local.get $cnt) (i64.const 1))))
-      ${store ? "))" : ""}
+      (local.set $e (f64.convert_i64_s (i64.sub (local.get $cnt) (i64.const 1))))`
+      }
       (local.set $sh (f64.add (local.get $rh) (local.get $e)))
       (local.set $bb (f64.sub (local.get $sh) (local.get $rh)))
       (local.set $rl (f64.add (local.get $rl) (f64.add (f64.sub (local.get $rh) (f64.sub (local.get $sh) (local.get $bb))) (f64.sub (local.get $e) (local.get $bb)))))
@@ -414,37 +479,60 @@ const TWO64 = "18446744073709551616";
 function pass2Fast(store, direct) {
   // Softmax only needs S = 1 + r: it sums every term (maxima included) and skips the count.
   const count = !store;
-  const L4 = (f) => Array.from({ length: VF }, (_, j) => f(j)).join("\n");
   const c = MINIMAX6;
-  const head = [
-    L4((j) => set(`xf${j}`, `(v128.load offset=${16 * j} (local.get $p))`)),
-    count ? L4((j) => set(`qf${j}`, `(f32x4.eq ${get(`xf${j}`)} ${get("MF")})`)) : "",
-  ];
-  const general = [
-    ...head,
-    L4((j) => set(`df${j}`, `(f32x4.sub ${get(`xf${j}`)} ${get("MF")})`)),
-    L4((j) => set(`tf${j}`, `(f32x4.sub ${get(`df${j}`)} ${get(`xf${j}`)})`)),
-    L4((j) =>
-      set(`lf${j}`, `(f32x4.add (f32x4.sub ${get(`xf${j}`)} (f32x4.sub ${get(`df${j}`)} ${get(`tf${j}`)})) (f32x4.sub ${get("NMF")} ${get(`tf${j}`)}))`),
-    ),
-    // dl is zeroed where d = x - m is clamped below: it may be huge there (x = 7.9e6, m = 1.4e14 made e·2^64 overflow
-    // and the row NaN), or NaN (d = -Infinity: x = -Infinity, or a difference beyond the float32 range).
-    L4((j) => set(`lf${j}`, `(v128.and ${get(`lf${j}`)} (f32x4.gt ${get(`df${j}`)} ${splatF(CLAMP_F)}))`)),
-    L4((j) => set(`df${j}`, `(f32x4.pmax ${get(`df${j}`)} ${splatF(CLAMP_F)})`)),
-    L4((j) => set(`tf${j}`, madd("f32x4", get(`df${j}`), splatF(INV_LN2_F), splatF(SHIFT_F)))),
-    L4((j) => set(`kf${j}`, `(f32x4.sub ${get(`tf${j}`)} ${splatF(SHIFT_F)})`)),
-    L4((j) => set(`df${j}`, nmadd("f32x4", get(`kf${j}`), splatF(LN2_HI_F), get(`df${j}`)))),
-    L4((j) => set(`df${j}`, `(f32x4.add ${get(`df${j}`)} ${nmadd("f32x4", get(`kf${j}`), splatF(LN2_LO_F), get(`lf${j}`))})`)),
-  ];
-  const straight = [
-    ...head,
-    L4((j) => set(`xf${j}`, `(f32x4.pmax ${get(`xf${j}`)} ${get("CF")})`)),
-    L4((j) => set(`tf${j}`, madd("f32x4", get(`xf${j}`), splatF(INV_LN2_F), get("S1F")))),
-    L4((j) => set(`kf${j}`, `(f32x4.sub ${get(`tf${j}`)} ${get("S1F")})`)),
-    L4((j) => set(`df${j}`, nmadd("f32x4", get(`kf${j}`), splatF(LN2_HI_F), get(`xf${j}`)))),
-    L4((j) => set(`df${j}`, nmadd("f32x4", get(`kf${j}`), splatF(LN2_LO_F), get(`df${j}`)))),
-  ];
-  const body = [L4((j) => set(`kf${j}`, madd("f32x4", get(`df${j}`), splatF(c[6]), splatF(c[5]))))];
+  /**
+   * The loop bodies on nv vectors (16·nv bytes at $p). `tail`: one vector that may be the row's last, partial one
+   * (p ≥ $q: only its n & 3 floats are loaded, the other lanes -Infinity, whose terms are exactly 0 in both loops and
+   * never equal m; only those floats are stored back), so that no row ends in scalar code.
+   */
+  const vectors = (nv, tail) => {
+    const L = (f) => Array.from({ length: nv }, (_, j) => f(j)).join("\n");
+    const head = [
+      tail
+        ? set("xf0", `(if (result v128) (i32.lt_u (local.get $p) (local.get $q)) (then (v128.load (local.get $p))) (else ${loadPart("(local.get $p)", REM)}))`)
+        : L((j) => set(`xf${j}`, `(v128.load offset=${16 * j} (local.get $p))`)),
+      count ? L((j) => set(`qf${j}`, `(f32x4.eq ${get(`xf${j}`)} ${get("MF")})`)) : "",
+    ];
+    const general = [
+      ...head,
+      L((j) => set(`df${j}`, `(f32x4.sub ${get(`xf${j}`)} ${get("MF")})`)),
+      L((j) => set(`tf${j}`, `(f32x4.sub ${get(`df${j}`)} ${get(`xf${j}`)})`)),
+      L((j) =>
+        set(`lf${j}`, `(f32x4.add (f32x4.sub ${get(`xf${j}`)} (f32x4.sub ${get(`df${j}`)} ${get(`tf${j}`)})) (f32x4.sub ${get("NMF")} ${get(`tf${j}`)}))`),
+      ),
+      // dl is zeroed where d = x - m is clamped below: it may be huge there (x = 7.9e6, m = 1.4e14 made e·2^64 overflow
+      // and the row NaN), or NaN (d = -Infinity: x = -Infinity, or a difference beyond the float32 range).
+      L((j) => set(`lf${j}`, `(v128.and ${get(`lf${j}`)} (f32x4.gt ${get(`df${j}`)} ${splatF(CLAMP_F)}))`)),
+      L((j) => set(`df${j}`, `(f32x4.pmax ${get(`df${j}`)} ${splatF(CLAMP_F)})`)),
+      L((j) => set(`tf${j}`, madd("f32x4", get(`df${j}`), splatF(INV_LN2_F), splatF(SHIFT_F)))),
+      L((j) => set(`kf${j}`, `(f32x4.sub ${get(`tf${j}`)} ${splatF(SHIFT_F)})`)),
+      L((j) => set(`df${j}`, nmadd("f32x4", get(`kf${j}`), splatF(LN2_HI_F), get(`df${j}`)))),
+      L((j) => set(`df${j}`, `(f32x4.add ${get(`df${j}`)} ${nmadd("f32x4", get(`kf${j}`), splatF(LN2_LO_F), get(`lf${j}`))})`)),
+    ];
+    const straight = [
+      ...head,
+      L((j) => set(`xf${j}`, `(f32x4.pmax ${get(`xf${j}`)} ${get("CF")})`)),
+      L((j) => set(`tf${j}`, madd("f32x4", get(`xf${j}`), splatF(INV_LN2_F), get("S1F")))),
+      L((j) => set(`kf${j}`, `(f32x4.sub ${get(`tf${j}`)} ${get("S1F")})`)),
+      L((j) => set(`df${j}`, nmadd("f32x4", get(`kf${j}`), splatF(LN2_HI_F), get(`xf${j}`)))),
+      L((j) => set(`df${j}`, nmadd("f32x4", get(`kf${j}`), splatF(LN2_LO_F), get(`df${j}`)))),
+    ];
+    const body = [L((j) => set(`kf${j}`, madd("f32x4", get(`df${j}`), splatF(c[6]), splatF(c[5]))))];
+    for (let i = 4; i >= 0; i--) body.push(L((j) => set(`kf${j}`, madd("f32x4", get(`kf${j}`), get(`df${j}`), splatF(c[i])))));
+    body.push(L((j) => set(`kf${j}`, `(f32x4.mul ${get(`kf${j}`)} (i32x4.shl ${get(`tf${j}`)} (i32.const 23)))`)));
+    if (store && tail) {
+      body.push(
+        `(if (i32.lt_u (local.get $p) (local.get $q)) (then (v128.store (local.get $p) ${get("kf0")})) (else ${storePart("(local.get $p)", get("kf0"), REM)}))`,
+      );
+    } else if (store) body.push(L((j) => `(v128.store offset=${16 * j} (local.get $p) ${get(`kf${j}`)})`));
+    if (count) body.push(L((j) => set(`kf${j}`, `(v128.andnot ${get(`kf${j}`)} ${get(`qf${j}`)})`)));
+    const tree = (op, leaf, lo, hi) => (hi - lo === 1 ? leaf(lo) : `(${op} ${tree(op, leaf, lo, (lo + hi) / 2)} ${tree(op, leaf, (lo + hi) / 2, hi)})`);
+    if (count) body.push(set("zf0", `(i32x4.sub (local.get $zf0) ${tree("i32x4.add", (j) => get(`qf${j}`), 0, nv)})`));
+    const wide = (j) =>
+      `(f64x2.add (f64x2.promote_low_f32x4 ${get(`kf${j}`)}) (f64x2.promote_low_f32x4 (i8x16.shuffle ${HIGH} ${get(`kf${j}`)} ${get(`kf${j}`)})))`;
+    body.push(set("s0", `(f64x2.add (local.get $s0) ${tree("f64x2.add", wide, 0, nv)})`));
+    return { general: [...general, ...body], straight: [...straight, ...body] };
+  };
   // The maximum's own term, by the loop's instructions on a splat of m (so the same value: the correction below).
   const one = [
     set("ux", `(f32x4.pmax (f32x4.splat (local.get $mf)) ${get("CF")})`),
@@ -456,26 +544,22 @@ function pass2Fast(store, direct) {
   ];
   for (let i = 4; i >= 0; i--) one.push(set("uk", madd("f32x4", get("uk"), get("ur"), splatF(c[i]))));
   one.push(`(local.set $emc (f64.promote_f32 (f32x4.extract_lane 0 (f32x4.mul ${get("uk")} (i32x4.shl ${get("ut")} (i32.const 23))))))`);
-  for (let i = 4; i >= 0; i--) body.push(L4((j) => set(`kf${j}`, madd("f32x4", get(`kf${j}`), get(`df${j}`), splatF(c[i])))));
-  body.push(L4((j) => set(`kf${j}`, `(f32x4.mul ${get(`kf${j}`)} (i32x4.shl ${get(`tf${j}`)} (i32.const 23)))`)));
-  if (store) body.push(L4((j) => `(v128.store offset=${16 * j} (local.get $p) ${get(`kf${j}`)})`));
-  if (count) body.push(L4((j) => set(`kf${j}`, `(v128.andnot ${get(`kf${j}`)} ${get(`qf${j}`)})`)));
-  const tree = (op, leaf, lo, hi) => (hi - lo === 1 ? leaf(lo) : `(${op} ${tree(op, leaf, lo, (lo + hi) / 2)} ${tree(op, leaf, (lo + hi) / 2, hi)})`);
-  if (count) body.push(set("zf0", `(i32x4.sub (local.get $zf0) ${tree("i32x4.add", (j) => get(`qf${j}`), 0, VF)})`));
-  const wide = (j) =>
-    `(f64x2.add (f64x2.promote_low_f32x4 ${get(`kf${j}`)}) (f64x2.promote_low_f32x4 (i8x16.shuffle ${HIGH} ${get(`kf${j}`)} ${get(`kf${j}`)})))`;
-  body.push(set("s0", `(f64x2.add (local.get $s0) ${tree("f64x2.add", wide, 0, VF)})`));
   const reduce = [];
-  for (let j = 0; j < 1; j++) {
-    for (let lane = 0; lane < 2; lane++) reduce.push(`(local.set $rh (f64.add (local.get $rh) (f64x2.extract_lane ${lane} ${get(`s${j}`)})))`);
-    for (let lane = 0; lane < 4; lane++)
-      reduce.push(`(local.set $cnt (i64.add (local.get $cnt) (i64.extend_i32_u (i32x4.extract_lane ${lane} ${get(`zf${j}`)}))))`);
-  }
-  const loop = (b) => `(block $done (loop $next
+  for (let lane = 0; lane < 2; lane++) reduce.push(`(local.set $rh (f64.add (local.get $rh) (f64x2.extract_lane ${lane} ${get("s0")})))`);
+  for (let lane = 0; lane < 4; lane++) reduce.push(`(local.set $cnt (i64.add (local.get $cnt) (i64.extend_i32_u (i32x4.extract_lane ${lane} ${get("zf0")}))))`);
+  const loop = (b, step) => `(block $done (loop $next
           (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
           ${b.join("\n")}
-          (local.set $p (i32.add (local.get $p) (i32.const ${16 * VF})))
+          (local.set $p (i32.add (local.get $p) (i32.const ${step})))
           (br $next)))`;
+  const main = vectors(VF, false);
+  const last = vectors(1, true);
+  // After the loop of VF vectors: one vector at a time up to the row's end, the last one partial ($q: the end of the
+  // whole vectors, $end: the row's end).
+  const tails = (b) => `
+          (local.set $q (i32.add (local.get $xr) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
+          (local.set $end (i32.add (local.get $xr) (i32.shl (local.get $n) (i32.const 2))))
+          ${loop(b, 16)}`;
   return `
       ;; pass 2 (fast, float32 lanes): exponentials ·2^64 (times e^{m - K·ln2} on the direct loop) and their sum in float64
       (local.set $MF (f32x4.splat (local.get $mf)))
@@ -496,32 +580,16 @@ function pass2Fast(store, direct) {
       (local.set $p (local.get $xr))
       (local.set $end (i32.add (local.get $xr) (i32.shl (i32.and (local.get $n) (i32.const ${-4 * VF})) (i32.const 2))))
       (if (local.get $direct)
-        (then ${loop([...straight, ...body])})
-        (else ${loop([...general, ...body])}))
+        (then ${loop([...main.straight], 16 * VF)} ${tails(last.straight)})
+        (else ${loop([...main.general], 16 * VF)} ${tails(last.general)}))
       (local.set $rh (f64.const 0)) (local.set $rl (f64.const 0)) (local.set $cnt (i64.const 0))
       ${reduce.join("\n")}
-      ;; tail (float64 scalar, scaled alike)
-      (local.set $mt (i32.const 0))
-      (local.set $end (i32.add (local.get $xr) (i32.shl (local.get $n) (i32.const 2))))
-      (block $done (loop $next
-        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
-        (local.set $xa (f64.promote_f32 (f32.load (local.get $p))))
-        (local.set $e (f64.mul (call $exp_fast (f64.sub (local.get $xa) (local.get $KL)) (f64.const 0)) (f64.const ${TWO64})))
-        ${store ? "(f32.store (local.get $p) (f32.demote_f64 (local.get $e))) (if (f64.eq (local.get $xa) (local.get $m)) (then (local.set $mt (i32.const 1))))" : ""}
-        ${
-          count
-            ? `(if (f64.eq (local.get $xa) (local.get $m))
-          (then (local.set $cnt (i64.add (local.get $cnt) (i64.const 1))))
-          (else (local.set $rh (f64.add (local.get $rh) (local.get $e)))))`
-            : "(local.set $rh (f64.add (local.get $rh) (local.get $e)))"
-        }
-        (local.set $p (i32.add (local.get $p) (i32.const 4)))
-        (br $next)))
       ${
         store
-          ? `;; softmax sums the maxima too: one maximum's float32 term (emc, with the polynomial's rounding errors) is replaced
-      ;; by its accurate value em, as the general loop's e^0 = 1 is exact (unless a maximum sits in the scalar tail)
-      (if (i32.eqz (local.get $mt)) (then (local.set $rh (f64.add (local.get $rh) (f64.sub (local.get $em) (local.get $emc))))))`
+          ? `;; softmax sums the maxima too: one maximum's float32 term (emc, with the polynomial's rounding errors: every
+      ;; term, the row's last partial vector included, comes from the same vector instructions) is replaced by its
+      ;; accurate value em, as the general loop's e^0 = 1 is exact
+      (local.set $rh (f64.add (local.get $rh) (f64.sub (local.get $em) (local.get $emc))))`
           : ""
       }
       ;; r = (count - 1) + r'/em (em = 2^64 on the general loop: exact); sh keeps the sum of the terms
@@ -536,7 +604,7 @@ function softmaxFastFunc() {
     ${ROW_LOCALS} @@DECL@@
     @@INIT@@
     (local.set $yr (local.get $y))
-    ${ROW_BEGIN}
+    ${ROW_BEGIN_FAST()}
       ${pass2Fast(true, "(i32.const 1)")}
       (f64.store offset=8 (local.get $str) (local.get $rh))
       (f64.store offset=16 (local.get $str) (f64.const 0))
@@ -554,7 +622,7 @@ function statsFastFunc() {
   (func (export "stats_fast") (param $x i32) (param $st i32) (param $rows i32) (param $n i32) (result i32)
     ${ROW_LOCALS} @@DECL@@
     @@INIT@@
-    ${ROW_BEGIN}
+    ${ROW_BEGIN_FAST()}
       ${pass2Fast(false, "(i32.const 1)")}
       (f64.store offset=8 (local.get $str) (local.get $rh))
       (f64.store offset=16 (local.get $str) (f64.const 0))
@@ -606,18 +674,30 @@ function pass3Fast() {
         (else ${wide}))`
           : wide
       }
+      ;; then one vector at a time (float64 products, rounded once), the row's last one partial: only its n & 3 floats
+      ;; are read and written (see loadPart)
+      (local.set $w (i32.add (local.get $xr) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
       (local.set $end (i32.add (local.get $xr) (i32.shl (local.get $n) (i32.const 2))))
       (block $done (loop $next
         (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
-        (f32.store (local.get $q) (f32.demote_f64 (f64.mul (f64.promote_f32 (f32.load (local.get $p))) (local.get $e))))
-        (local.set $p (i32.add (local.get $p) (i32.const 4)))
-        (local.set $q (i32.add (local.get $q) (i32.const 4)))
+        (local.set $xf0 (if (result v128) (i32.lt_u (local.get $p) (local.get $w)) (then (v128.load (local.get $p))) (else ${loadPart("(local.get $p)", REM)})))
+        (local.set $kf0 (i8x16.shuffle ${LOWS} (f32x4.demote_f64x2_zero (f64x2.mul (f64x2.promote_low_f32x4 ${get("xf0")}) ${get("C")})) (f32x4.demote_f64x2_zero (f64x2.mul (f64x2.promote_low_f32x4 (i8x16.shuffle ${HIGH} ${get("xf0")} ${get("xf0")})) ${get("C")}))))
+        (if (i32.lt_u (local.get $p) (local.get $w)) (then (v128.store (local.get $q) ${get("kf0")})) (else ${storePart("(local.get $q)", get("kf0"), REM)}))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (local.set $q (i32.add (local.get $q) (i32.const 16)))
         (br $next)))
 `;
 }
 
-/** Pass 3 of exact softmax: y = e·c for the float64 e at $s ($e = c), rounded once. */
+/**
+ * Pass 3 of exact softmax: y = e·c for the float64 e at $s ($e = c), rounded once. Tail (as in pass 2): a row of
+ * n ≥ 2V that is not a multiple of 2V ends with one iteration over its last 2V floats (the overlap written again with
+ * the same values: only the scratch is read); shorter rows run pairs, then an odd float (store64_lane / store32_lane).
+ */
 function pass3Exact() {
+  const iteration = `
+        ${lanes((j) => set(`y${j}`, `(f64x2.mul (v128.load offset=${16 * j} (local.get $w)) ${get("C")})`))}
+        ${store8()}`;
   return `
       (local.set $C (f64x2.splat (local.get $e)))
       ;; pass 3: y = e·c, rounded once
@@ -626,18 +706,27 @@ function pass3Exact() {
       (local.set $end (i32.add (local.get $yr) (i32.shl (i32.and (local.get $n) (i32.const ${-2 * V})) (i32.const 2))))
       (block $done (loop $next
         (br_if $done (i32.ge_u (local.get $q) (local.get $end)))
-        ${lanes((j) => set(`y${j}`, `(f64x2.mul (v128.load offset=${16 * j} (local.get $w)) ${get("C")})`))}
-        ${store8()}
+        ${iteration}
         (local.set $q (i32.add (local.get $q) (i32.const ${8 * V})))
         (local.set $w (i32.add (local.get $w) (i32.const ${16 * V})))
         (br $next)))
-      (local.set $end (i32.add (local.get $yr) (i32.shl (local.get $n) (i32.const 2))))
-      (block $done (loop $next
-        (br_if $done (i32.ge_u (local.get $q) (local.get $end)))
-        (f32.store (local.get $q) (f32.demote_f64 (f64.mul (f64.load (local.get $w)) (local.get $e))))
-        (local.set $q (i32.add (local.get $q) (i32.const 4)))
-        (local.set $w (i32.add (local.get $w) (i32.const 8)))
-        (br $next)))
+      (if (i32.and (local.get $n) (i32.const ${2 * V - 1}))
+        (then
+          (if (i32.ge_u (local.get $n) (i32.const ${2 * V}))
+            (then
+              (local.set $q (i32.sub (i32.add (local.get $yr) (i32.shl (local.get $n) (i32.const 2))) (i32.const ${8 * V})))
+              (local.set $w (i32.sub (i32.add (local.get $s) (i32.shl (local.get $n) (i32.const 3))) (i32.const ${16 * V})))
+              ${iteration})
+            (else
+              (local.set $end (i32.add (local.get $yr) (i32.shl (local.get $n) (i32.const 2))))
+              (block $done (loop $next
+                (br_if $done (i32.gt_u (i32.add (local.get $q) (i32.const 8)) (local.get $end)))
+                (v128.store64_lane 0 (local.get $q) (f32x4.demote_f64x2_zero (f64x2.mul (v128.load (local.get $w)) ${get("C")})))
+                (local.set $q (i32.add (local.get $q) (i32.const 8)))
+                (local.set $w (i32.add (local.get $w) (i32.const 16)))
+                (br $next)))
+              (if (i32.lt_u (local.get $q) (local.get $end))
+                (then (v128.store32_lane 0 (local.get $q) (f32x4.demote_f64x2_zero (f64x2.mul (v128.load64_zero (local.get $w)) ${get("C")})))))))))
 `;
 }
 
@@ -676,6 +765,9 @@ const ROW_BEGIN = `
             (local.set $specials (i32.add (local.get $specials) (i32.const 1)))
             (br $row_done)))`;
 
+/** The fast kernels' row loop header: the maximum without scalar code ($rowmax_v). */
+const ROW_BEGIN_FAST = () => ROW_BEGIN.replace("(call $rowmax ", "(call $rowmax_v ");
+
 const ROW_END = (advanceY) => `)
       (local.set $row (i32.add (local.get $row) (i32.const 1)))
       (local.set $xr (i32.add (local.get $xr) (i32.shl (local.get $n) (i32.const 2))))
@@ -688,7 +780,7 @@ function softmaxFunc(exact) {
   const mode = exact ? "exact" : "fast";
   return `
   (func (export "softmax_${mode}") (param $x i32) (param $y i32) (param $s i32) (param $st i32) (param $rows i32) (param $n i32) (param $noscale i32) (result i32)
-    ${ROW_LOCALS} @@DECL@@
+    (local $tv v128) ${ROW_LOCALS} @@DECL@@
     @@INIT@@
     (local.set $yr (local.get $y))
     ${ROW_BEGIN}
@@ -719,39 +811,83 @@ function statsFunc(exact) {
   const mode = exact ? "exact" : "fast";
   return `
   (func (export "stats_${mode}") (param $x i32) (param $st i32) (param $rows i32) (param $n i32) (result i32)
-    (local $s i32) ${ROW_LOCALS} @@DECL@@
+    (local $s i32) (local $tv v128) ${ROW_LOCALS} @@DECL@@
     @@INIT@@
     ${ROW_BEGIN}
       ${pass2(exact, false, "(i32.const 1)")}
       (f64.store offset=8 (local.get $str) (local.get $rh))
       (f64.store offset=16 (local.get $str) (local.get $rl))
+      ;; r = 0 while an entry other than the maximum lies within 768 of m: its term (below e^-709) was clamped to 0, but
+      ;; the JavaScript kernel keeps such terms (log-softmax -0 at the maximum, not +0; 768 > 745 + ln 2^31, so that no
+      ;; sum of such terms is left out): the row is left to it
+      (if (f64.eq (local.get $rh) (f64.const 0))
+        (then
+          (local.set $e (f64.sub (local.get $m) (f64.const 768)))
+          (local.set $p (local.get $xr))
+          (local.set $end (i32.add (local.get $xr) (i32.shl (local.get $n) (i32.const 2))))
+          (block $done (loop $next
+            (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+            (local.set $xa (f64.promote_f32 (f32.load (local.get $p))))
+            (if (i32.and (f64.ge (local.get $xa) (local.get $e)) (f64.ne (local.get $xa) (local.get $m)))
+              (then
+                (f64.store offset=24 (local.get $str) (f64.const 1))
+                (local.set $specials (i32.add (local.get $specials) (i32.const 1)))
+                (br $done)))
+            (local.set $p (i32.add (local.get $p) (i32.const 4)))
+            (br $next)))))
     ${ROW_END(false)}`;
 }
 
-/** y = (x - m) - L per row, L from st[1]; exact: (dh - L) + dl with dh + dl = x - m exactly. */
-function logSoftmaxFunc(exact) {
-  const mode = exact ? "exact" : "fast";
-  const vec = exact
-    ? [
-        lanes((j) => set(`d${j}`, `(f64x2.add ${get(`a${j}`)} ${get("NM")})`)),
-        lanes((j) => set(`t${j}`, `(f64x2.sub ${get(`d${j}`)} ${get(`a${j}`)})`)),
-        lanes((j) =>
-          set(`l${j}`, `(f64x2.add (f64x2.sub ${get(`a${j}`)} (f64x2.sub ${get(`d${j}`)} ${get(`t${j}`)})) (f64x2.sub ${get("NM")} ${get(`t${j}`)}))`),
-        ),
-        // dl is NaN for x = -Infinity: zero it (NaN ≠ NaN).
-        lanes((j) => set(`l${j}`, `(v128.and ${get(`l${j}`)} (f64x2.eq ${get(`l${j}`)} ${get(`l${j}`)}))`)),
-        lanes((j) => set(`y${j}`, `(f64x2.add (f64x2.sub ${get(`d${j}`)} ${get("L")}) ${get(`l${j}`)})`)),
-      ].join("\n")
-    : lanes((j) => set(`y${j}`, `(f64x2.sub (f64x2.sub ${get(`a${j}`)} ${get("M")}) ${get("L")})`));
-  const scalar = exact
-    ? `(local.set $dh (f64.sub (local.get $xa) (local.get $m)))
-       (local.set $bb (f64.sub (local.get $dh) (local.get $xa)))
-       (local.set $dl (f64.add (f64.sub (local.get $xa) (f64.sub (local.get $dh) (local.get $bb))) (f64.sub (f64.neg (local.get $m)) (local.get $bb))))
-       (if (f64.ne (local.get $dl) (local.get $dl)) (then (local.set $dl (f64.const 0))))
-       (local.set $e (f64.add (f64.sub (local.get $dh) (local.get $sh)) (local.get $dl)))`
-    : `(local.set $e (f64.sub (f64.sub (local.get $xa) (local.get $m)) (local.get $sh)))`;
+/**
+ * Exact log-softmax's last pass, y = (dh - L) + dl rounded to float32 (dh + dl = x - m exactly, TwoSum), by a fast path:
+ * y1 = (x - m) - L in float64 (the fast kernel's two operations), whose float32 rounding is the same unless y1 lies
+ * within one float64 ulp of a float32 rounding boundary. Since x ≤ m and L = log1p(r) ≥ 0, |y1| ≥ |dh|, so
+ * |dl| ≤ ulp(dh)/2 ≤ ulp(y1)/2 and (y1 + dl) rounds to y1 or one of its two neighbours; a float32 boundary (a
+ * midpoint: low 29 bits of the float64 equal to 2^28, the overflow threshold included) among those three shows as low
+ * bits in [2^28 - 1, 2^28 + 1]. The test, ((low 32 bits + 2^28 + 1) & 0x1ffffffc) = 0, flags [2^28 - 1, 2^28 + 2]
+ * (about 2^-27 of random outputs); a flagged iteration is recomputed with the TwoSum. Subnormal float32 outputs need no
+ * test: there x - m is tiny, hence exact (dl = 0). Tails: rows of n ≥ 2V end with one full iteration over their last
+ * 2V floats (loaded before the main loop, so that an in-place call reads x; the overlap is written twice with the same
+ * values), shorter rows run pairs of floats (v128.load64_zero / store64_lane, then load32_zero / store32_lane for an odd
+ * one), so nothing is read or written outside the row.
+ */
+function logSoftmaxExactFunc() {
+  const fast = (j) => set(`y${j}`, `(f64x2.sub (f64x2.sub ${get(`a${j}`)} ${get("M")}) ${get("L")})`);
+  const slow = (j) =>
+    [
+      set(`d${j}`, `(f64x2.add ${get(`a${j}`)} ${get("NM")})`),
+      set(`t${j}`, `(f64x2.sub ${get(`d${j}`)} ${get(`a${j}`)})`),
+      set(`l${j}`, `(f64x2.add (f64x2.sub ${get(`a${j}`)} (f64x2.sub ${get(`d${j}`)} ${get(`t${j}`)})) (f64x2.sub ${get("NM")} ${get(`t${j}`)}))`),
+      // dl is NaN for x = -Infinity: zero it (NaN ≠ NaN).
+      set(`l${j}`, `(v128.and ${get(`l${j}`)} (f64x2.eq ${get(`l${j}`)} ${get(`l${j}`)}))`),
+      set(`y${j}`, `(f64x2.add (f64x2.sub ${get(`d${j}`)} ${get("L")}) ${get(`l${j}`)})`),
+    ].join("\n");
+  // w = (low 32 bits of y + 2^28 + 1) & 0x1ffffffc: 0 flags a lane near a float32 rounding boundary
+  const near = (v) =>
+    `(v128.and (i32x4.add ${v} ${constant("i32x4 268435457 268435457 268435457 268435457")}) ${constant("i32x4 536870908 536870908 536870908 536870908")})`;
+  const lows = (j) => `(i8x16.shuffle ${lanes32(0, 2, 4, 6)} ${get(`y${2 * j}`)} ${get(`y${2 * j + 1}`)})`;
+  const minTree = (lo, hi) => (hi - lo === 1 ? near(lows(lo)) : `(i32x4.min_u ${minTree(lo, (lo + hi) / 2)} ${minTree((lo + hi) / 2, hi)})`);
+  /** One iteration: a_j from `load(j)`, y_j by the fast path (the TwoSum when a lane is flagged), stored by store8 at $q. */
+  const block = (load) => `
+          ${lanes((j) => set(`a${j}`, load(j)))}
+          ${lanes(fast)}
+          (if (i32.eqz (i32x4.all_true ${minTree(0, V / 2)})) (then
+            ${lanes(slow)}))
+          ${store8()}`;
+  /** One f64x2 of the short-row tail: 2 floats (load64_zero) or 1 (load32_zero). */
+  const pair = (bits) => `
+            ${set("a0", `(f64x2.promote_low_f32x4 (v128.load${bits}_zero (local.get $p)))`)}
+            ${fast(0)}
+            (if (i32.eqz (i32x4.all_true ${near(`(i8x16.shuffle ${lanes32(0, 2, 0, 2)} ${get("y0")} ${get("y0")})`)})) (then
+              ${slow(0)}))
+            (v128.store${bits}_lane 0 (local.get $q) (f32x4.demote_f64x2_zero ${get("y0")}))`;
+  const tailLoads = Array.from({ length: V / 2 }, (_, i) => set(`X${i}`, `(v128.load offset=${16 * i} (local.get $w))`)).join("\n");
+  const fromX = (j) =>
+    j % 2 === 0
+      ? `(f64x2.promote_low_f32x4 ${get(`X${j >> 1}`)})`
+      : `(f64x2.promote_low_f32x4 (i8x16.shuffle ${HIGH} ${get(`X${j >> 1}`)} ${get(`X${j >> 1}`)}))`;
   return `
-  (func (export "logsoftmax_${mode}") (param $x i32) (param $y i32) (param $st i32) (param $rows i32) (param $n i32)
+  (func (export "logsoftmax_exact") (param $x i32) (param $y i32) (param $st i32) (param $rows i32) (param $n i32)
     ${ROW_LOCALS} @@DECL@@
     @@INIT@@
     (local.set $xr (local.get $x))
@@ -768,22 +904,84 @@ function logSoftmaxFunc(exact) {
         (local.set $p (local.get $xr))
         (local.set $q (local.get $yr))
         (local.set $end (i32.add (local.get $xr) (i32.shl (i32.and (local.get $n) (i32.const ${-2 * V})) (i32.const 2))))
+        ;; the last 2V floats of the row, read before the main loop may overwrite them (in place)
+        (local.set $w (i32.sub (i32.add (local.get $xr) (i32.shl (local.get $n) (i32.const 2))) (i32.const ${8 * V})))
+        (local.set $mt (i32.and (i32.ne (local.get $p) (local.get $end)) (i32.ne (i32.and (local.get $n) (i32.const ${2 * V - 1})) (i32.const 0))))
+        (if (local.get $mt) (then ${tailLoads}))
         (block $done (loop $next
           (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
-          ${load8()}
-          ${vec}
-          ${store8()}
+          ${block((j) => `(f64x2.promote_low_f32x4 (v128.load64_zero offset=${8 * j} (local.get $p)))`)}
           (local.set $p (i32.add (local.get $p) (i32.const ${8 * V})))
           (local.set $q (i32.add (local.get $q) (i32.const ${8 * V})))
           (br $next)))
+        (if (local.get $mt)
+          (then
+            ;; n ≥ 2V, not a multiple: one iteration on the row's last 2V floats
+            (local.set $q (i32.sub (i32.add (local.get $yr) (i32.shl (local.get $n) (i32.const 2))) (i32.const ${8 * V})))
+            ${block(fromX)})
+          (else
+            ;; n < 2V: pairs, then an odd float
+            (local.set $end (i32.add (local.get $xr) (i32.shl (local.get $n) (i32.const 2))))
+            (block $done (loop $next
+              (br_if $done (i32.gt_u (i32.add (local.get $p) (i32.const 8)) (local.get $end)))
+              ${pair(64)}
+              (local.set $p (i32.add (local.get $p) (i32.const 8)))
+              (local.set $q (i32.add (local.get $q) (i32.const 8)))
+              (br $next)))
+            (if (i32.lt_u (local.get $p) (local.get $end)) (then ${pair(32)}))))))
+      (local.set $row (i32.add (local.get $row) (i32.const 1)))
+      (local.set $xr (i32.add (local.get $xr) (i32.shl (local.get $n) (i32.const 2))))
+      (local.set $yr (i32.add (local.get $yr) (i32.shl (local.get $n) (i32.const 2))))
+      (local.set $str (i32.add (local.get $str) (i32.const 32)))
+      (br $rows))))`;
+}
+
+/** logsoftmax_exact (the fast kernel is logSoftmaxFastFunc). */
+function logSoftmaxFunc(exact) {
+  if (!exact) throw new Error("logSoftmaxFunc: exact mode only (fast mode: logSoftmaxFastFunc)");
+  return logSoftmaxExactFunc();
+}
+
+/**
+ * Fast log-softmax's second pass: y = (x - m) - L per row (m, L from st[0], st[1]; L written by JS: log1p(r)), in
+ * float64, rounded once: 16 floats per iteration, then one vector at a time, the row's last one partial (see loadPart),
+ * so that short rows and tails run no scalar code.
+ */
+function logSoftmaxFastFunc() {
+  const y = (j) =>
+    `(i8x16.shuffle ${LOWS} (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.sub (f64x2.promote_low_f32x4 ${get(`xf${j}`)}) ${get("M")}) ${get("L")})) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle ${HIGH} ${get(`xf${j}`)} ${get(`xf${j}`)})) ${get("M")}) ${get("L")})))`;
+  const L4 = (f) => Array.from({ length: VF }, (_, j) => f(j)).join("\n");
+  return `
+  (func (export "logsoftmax_fast") (param $x i32) (param $y i32) (param $st i32) (param $rows i32) (param $n i32)
+    ${ROW_LOCALS} @@DECL@@
+    @@INIT@@
+    (local.set $xr (local.get $x))
+    (local.set $yr (local.get $y))
+    (local.set $str (local.get $st))
+    (block $rows_done (loop $rows
+      (br_if $rows_done (i32.ge_u (local.get $row) (local.get $rows)))
+      (if (f64.eq (f64.load offset=24 (local.get $str)) (f64.const 0)) (then
+        (local.set $M (f64x2.splat (f64.load (local.get $str))))
+        (local.set $L (f64x2.splat (f64.load offset=8 (local.get $str))))
+        (local.set $p (local.get $xr))
+        (local.set $q (local.get $yr))
+        (local.set $end (i32.add (local.get $xr) (i32.shl (i32.and (local.get $n) (i32.const ${-4 * VF})) (i32.const 2))))
+        (block $done (loop $next
+          (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+          ${L4((j) => set(`xf${j}`, `(v128.load offset=${16 * j} (local.get $p))`))}
+          ${L4((j) => `(v128.store offset=${16 * j} (local.get $q) ${y(j)})`)}
+          (local.set $p (i32.add (local.get $p) (i32.const ${16 * VF})))
+          (local.set $q (i32.add (local.get $q) (i32.const ${16 * VF})))
+          (br $next)))
+        (local.set $w (i32.add (local.get $xr) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
         (local.set $end (i32.add (local.get $xr) (i32.shl (local.get $n) (i32.const 2))))
         (block $done (loop $next
           (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
-          (local.set $xa (f64.promote_f32 (f32.load (local.get $p))))
-          ${scalar}
-          (f32.store (local.get $q) (f32.demote_f64 (local.get $e)))
-          (local.set $p (i32.add (local.get $p) (i32.const 4)))
-          (local.set $q (i32.add (local.get $q) (i32.const 4)))
+          (local.set $xf0 (if (result v128) (i32.lt_u (local.get $p) (local.get $w)) (then (v128.load (local.get $p))) (else ${loadPart("(local.get $p)", REM)})))
+          (local.set $kf0 ${y(0)})
+          (if (i32.lt_u (local.get $p) (local.get $w)) (then (v128.store (local.get $q) ${get("kf0")})) (else ${storePart("(local.get $q)", get("kf0"), REM)}))
+          (local.set $p (i32.add (local.get $p) (i32.const 16)))
+          (local.set $q (i32.add (local.get $q) (i32.const 16)))
           (br $next)))))
       (local.set $row (i32.add (local.get $row) (i32.const 1)))
       (local.set $xr (i32.add (local.get $xr) (i32.shl (local.get $n) (i32.const 2))))
@@ -1011,6 +1209,565 @@ const LOGSOFTMAX_COLS = `
       (local.set $r (i32.add (local.get $r) (local.get $pitch)))
       (br $rnext))))`;
 
+/**
+ * Exact mode across slices (no transpose), the columns of a strip as in softmax_cols_fast (cols a multiple of 4, rows
+ * $pitch bytes apart). Each f32x4 load takes element k of four neighbouring slices, widened to two f64x2 vectors (two
+ * slices each); a block of 4·G slices (G f32x4 columns, G = 1) is carried through every pass down its rows with its
+ * per-slice values in locals, so the block's rows and its float64 terms (softmax: 32·G bytes a row at $a) stay in L1.
+ * The exp loop takes U rows of the block per iteration (U = 8 on SIMD128, 4 on relaxed SIMD: 2·U vectors in flight, as
+ * the row kernels' V; then 2 rows, then 1), their terms of each slice summed as a tree and then compensated, as the
+ * row kernels sum an iteration's terms. Measured on the raw kernels (ns per element, softmax, n = 32 / 64): U = 1 5.21 /
+ * 5.09, U = 4 3.37 / 3.27, U = 8 2.83 / 2.71 on SIMD128; relaxed U = 4 2.30 / 2.22, U = 8 2.53 / 2.45; G = 2 no faster
+ * (more per-slice values live). The math is the exact row kernels' (softmax_exact, stats_exact),
+ * per lane: maximum (NaNs tracked apart); K = round(m/ln2); when every slice of the block has K in [-1000, 2000], the
+ * direct loop e^{x - K·ln2} (clamp K·ln2 - 709, magic SHIFT - K, per lane), else the general one e^{dh}·(1 + dl) with
+ * dh + dl = x - m exactly (TwoSum); degree-11 polynomial; Neumaier-compensated float64 sums per slice; softmax
+ * c = 1/S as a double-double and y = e·c rounded once; stats r = Σ_{x ≠ m} e^{x-m} + (count - 1) as (rh, rl).
+ * Writes m, rh, rl, flag per slice to $st (32 bytes each) and returns the number of special slices (maximum NaN or
+ * ±Infinity; computed with m = 0, their outputs are garbage for the JavaScript kernel to redo).
+ */
+const colsGroups = () => Number(process.env.WASM_GX ?? 1);
+const each = (count, f) => Array.from({ length: count }, (_, j) => f(j)).join("\n");
+const COLS_VEC = ["A", "R", "M", "NM", "CV", "SF", "S", "C", "Z", "D", "T", "P", "L", "Q", "F", "E"];
+
+/** e^{d} of the vectors vD0..vD(v-1) (times 1 + vL in the general loop), mirroring expV per lane. */
+function expCols(v, direct, sl = (j) => j) {
+  const c = MINIMAX11;
+  const deg = c.length - 1;
+  const J = (f) => each(v, f);
+  const shift = (j) => (direct ? get(`vSF${sl(j)}`) : splat(SHIFT));
+  const out = [
+    J((j) => set(`vD${j}`, `(f64x2.pmax ${get(`vD${j}`)} ${direct ? get(`vCV${sl(j)}`) : splat(CLAMP)})`)),
+    J((j) => set(`vT${j}`, madd("f64x2", get(`vD${j}`), splat(INV_LN2), shift(j)))),
+    J((j) => set(`vP${j}`, `(f64x2.sub ${get(`vT${j}`)} ${shift(j)})`)),
+    J((j) => set(`vD${j}`, nmadd("f64x2", get(`vP${j}`), splat(LN2_HI), get(`vD${j}`)))),
+    J((j) => set(`vD${j}`, nmadd("f64x2", get(`vP${j}`), splat(LN2_LO), get(`vD${j}`)))),
+    J((j) => set(`vP${j}`, madd("f64x2", get(`vD${j}`), splat(c[deg]), splat(c[deg - 1])))),
+  ];
+  for (let i = deg - 2; i >= 0; i--) out.push(J((j) => set(`vP${j}`, madd("f64x2", get(`vP${j}`), get(`vD${j}`), splat(c[i])))));
+  out.push(J((j) => set(`vD${j}`, `(f64x2.mul ${get(`vP${j}`)} (i64x2.shl ${get(`vT${j}`)} (i32.const 52)))`)));
+  if (!direct)
+    out.push(
+      J((j) =>
+        set(
+          `vD${j}`,
+          relaxed.on
+            ? madd("f64x2", get(`vD${j}`), get(`vL${j}`), get(`vD${j}`))
+            : `(f64x2.add ${get(`vD${j}`)} (f64x2.mul ${get(`vD${j}`)} ${get(`vL${j}`)}))`,
+        ),
+      ),
+    );
+  return out.join("\n");
+}
+
+/** Sweeps the rows of the current block (base $b, end $end): $p the row, $w the block's scratch row at $a. */
+const colsRows = (v, body) => `
+      (local.set $p (local.get $b))
+      (local.set $w (local.get $a))
+      (block $rdone (loop $rnext
+        (br_if $rdone (i32.ge_u (local.get $p) (local.get $end)))
+        ${body}
+        (local.set $p (i32.add (local.get $p) (local.get $pitch)))
+        (local.set $w (i32.add (local.get $w) (i32.const ${16 * v})))
+        (br $rnext)))`;
+
+/** Loads U rows of the block at $p (G f32x4 each) widened into vA0..vA(2GU-1) (row u: vA(2Gu)..). */
+const colsLoad = (G, U = 1) =>
+  each(U * G, (i) => {
+    const u = Math.floor(i / G);
+    const g = i % G;
+    const at = u === 0 ? "(local.get $p)" : `(i32.add (local.get $p) (local.get $pu${u}))`;
+    return [
+      set(`XF${i}`, `(v128.load offset=${16 * g} ${at})`),
+      set(`vA${2 * i}`, `(f64x2.promote_low_f32x4 ${get(`XF${i}`)})`),
+      set(`vA${2 * i + 1}`, `(f64x2.promote_low_f32x4 (i8x16.shuffle ${HIGH} ${get(`XF${i}`)} ${get(`XF${i}`)}))`),
+    ].join("\n");
+  });
+
+/** Rows per iteration of the across-slices exp loop (several rows of the same slices in flight: their terms are summed as a tree, then compensated). */
+const colsUnroll = () => Number(process.env.WASM_UX ?? (relaxed.on ? 4 : 8));
+
+/** One block of 4·G slices at $b, statistics at $st (softmax: `store`; stats otherwise). */
+function colsExactBlock(G, store) {
+  const v = 2 * G;
+  const J = (f) => each(v, f);
+  const count = !store;
+  const pass2 = (direct, U) => {
+    const N = U * v;
+    const I = (f) => each(N, f);
+    const sl = (i) => i % v;
+    const body = [colsLoad(G, U)];
+    if (count) body.push(I((i) => set(`vQ${i}`, `(f64x2.eq ${get(`vA${i}`)} ${get(`vM${sl(i)}`)})`)));
+    if (direct) body.push(I((i) => set(`vD${i}`, get(`vA${i}`))));
+    else {
+      body.push(I((i) => set(`vD${i}`, `(f64x2.add ${get(`vA${i}`)} ${get(`vNM${sl(i)}`)})`)));
+      body.push(I((i) => set(`vT${i}`, `(f64x2.sub ${get(`vD${i}`)} ${get(`vA${i}`)})`)));
+      body.push(
+        I((i) =>
+          set(
+            `vL${i}`,
+            `(f64x2.add (f64x2.sub ${get(`vA${i}`)} (f64x2.sub ${get(`vD${i}`)} ${get(`vT${i}`)})) (f64x2.sub ${get(`vNM${sl(i)}`)} ${get(`vT${i}`)}))`,
+          ),
+        ),
+      );
+      // dl is NaN only for x = -Infinity: zero it (NaN ≠ NaN)
+      body.push(I((i) => set(`vL${i}`, `(v128.and ${get(`vL${i}`)} (f64x2.eq ${get(`vL${i}`)} ${get(`vL${i}`)}))`)));
+    }
+    body.push(expCols(N, direct, sl));
+    if (store) body.push(I((i) => `(v128.store offset=${16 * i} (local.get $w) ${get(`vD${i}`)})`));
+    if (count) {
+      body.push(I((i) => set(`vD${i}`, `(v128.andnot ${get(`vD${i}`)} ${get(`vQ${i}`)})`)));
+      body.push(I((i) => set(`vZ${sl(i)}`, `(i64x2.sub ${get(`vZ${sl(i)}`)} ${get(`vQ${i}`)})`)));
+    }
+    // the U rows' terms of each slice summed as a tree, then added with Neumaier's correction (order by max/min: every
+    // term is ≥ 0), as the row kernel sums each iteration's terms
+    const tree = (j, lo, hi) => (hi - lo === 1 ? get(`vD${lo * v + j}`) : `(f64x2.add ${tree(j, lo, (lo + hi) >> 1)} ${tree(j, (lo + hi) >> 1, hi)})`);
+    if (U > 1) body.push(J((j) => set(`vD${j}`, tree(j, 0, U))));
+    body.push(J((j) => set(`vT${j}`, `(f64x2.pmax ${get(`vS${j}`)} ${get(`vD${j}`)})`)));
+    body.push(J((j) => set(`vP${j}`, `(f64x2.pmin ${get(`vS${j}`)} ${get(`vD${j}`)})`)));
+    body.push(J((j) => set(`vS${j}`, `(f64x2.add ${get(`vT${j}`)} ${get(`vP${j}`)})`)));
+    body.push(J((j) => set(`vC${j}`, `(f64x2.add ${get(`vC${j}`)} (f64x2.sub ${get(`vP${j}`)} (f64x2.sub ${get(`vS${j}`)} ${get(`vT${j}`)})))`)));
+    return body.join("\n");
+  };
+  const U = colsUnroll();
+  // U rows per iteration, then 2 (when U > 2), then 1
+  const unrolls = [...new Set([U, Math.min(U, 2), 1])];
+  const pass2Loops = (direct) => `
+      (local.set $p (local.get $b))
+      (local.set $w (local.get $a))
+      ${unrolls
+        .map(
+          (u) => `(block $done${u} (loop $next${u}
+        (br_if $done${u} (i32.ge_u ${u > 1 ? `(i32.add (local.get $p) (local.get $pu${u - 1}))` : "(local.get $p)"} (local.get $end)))
+        ${pass2(direct, u)}
+        (local.set $p (i32.add (local.get $p) (local.get $pu${u})))
+        (local.set $w (i32.add (local.get $w) (i32.const ${16 * v * u})))
+        (br $next${u})))`,
+        )
+        .join("\n")}`;
+  // em = e^{m - K·ln2} by the direct loop's instructions on m (vE), for r' in units of em
+  const em = [J((j) => set(`vD${j}`, get(`vM${j}`))), expCols(v, true), J((j) => set(`vE${j}`, get(`vD${j}`)))].join("\n");
+  const lane = (j, l, what) => `(f64x2.extract_lane ${l} ${get(`${what}${j}`)})`;
+  const stores = J((j) =>
+    [0, 1]
+      .map(
+        (l) => `(local.set $o (i32.add (local.get $st) (i32.const ${32 * (2 * j + l)})))
+      (f64.store (local.get $o) ${lane(j, l, "vR")})
+      (f64.store offset=8 (local.get $o) ${lane(j, l, "vS")})
+      (f64.store offset=16 (local.get $o) ${lane(j, l, "vC")})
+      (f64.store offset=24 (local.get $o) ${lane(j, l, "vF")})`,
+      )
+      .join("\n"),
+  );
+  // r = (count - 1) + r' as (vS, vC) (TwoSum of the sum's high part and count - 1)
+  const plusCount = [
+    J((j) =>
+      set(
+        `vT${j}`,
+        count
+          ? `(f64x2.replace_lane 1 (f64x2.splat (f64.convert_i64_s (i64.sub (i64x2.extract_lane 0 ${get(`vZ${j}`)}) (i64.const 1)))) (f64.convert_i64_s (i64.sub (i64x2.extract_lane 1 ${get(`vZ${j}`)}) (i64.const 1))))`
+          : splat(-1),
+      ),
+    ),
+    J((j) => set(`vP${j}`, `(f64x2.add ${get(`vS${j}`)} ${get(`vT${j}`)})`)),
+    J((j) => set(`vL${j}`, `(f64x2.sub ${get(`vP${j}`)} ${get(`vS${j}`)})`)),
+    J((j) =>
+      set(
+        `vC${j}`,
+        `(f64x2.add ${get(`vC${j}`)} (f64x2.add (f64x2.sub ${get(`vS${j}`)} (f64x2.sub ${get(`vP${j}`)} ${get(`vL${j}`)})) (f64x2.sub ${get(`vT${j}`)} ${get(`vL${j}`)})))`,
+      ),
+    ),
+    J((j) => set(`vS${j}`, get(`vP${j}`))),
+  ].join("\n");
+  return `
+      (local.set $end (i32.add (local.get $b) (local.get $rp)))
+      ;; pass 1: maxima (NaNs tracked apart)
+      ${each(G, (g) => `${set(`MF${g}`, "(v128.const f32x4 -inf -inf -inf -inf)")} ${set(`UF${g}`, "(v128.const i64x2 0 0)")}`)}
+      ${colsRows(
+        v,
+        each(
+          G,
+          (g) => `${set(`XF${g}`, `(v128.load offset=${16 * g} (local.get $p))`)}
+        ${set(`MF${g}`, `(f32x4.pmax ${get(`MF${g}`)} ${get(`XF${g}`)})`)}
+        ${set(`UF${g}`, `(v128.or ${get(`UF${g}`)} (f32x4.ne ${get(`XF${g}`)} ${get(`XF${g}`)}))`)}`,
+        ),
+      )}
+      ${each(G, (g) => set(`MF${g}`, `(v128.bitselect (v128.const f32x4 nan nan nan nan) ${get(`MF${g}`)} ${get(`UF${g}`)})`))}
+      ${each(G, (g) => `${set(`vA${2 * g}`, `(f64x2.promote_low_f32x4 ${get(`MF${g}`)})`)} ${set(`vA${2 * g + 1}`, `(f64x2.promote_low_f32x4 (i8x16.shuffle ${HIGH} ${get(`MF${g}`)} ${get(`MF${g}`)}))`)}`)}
+      ${J((j) => set(`vR${j}`, get(`vA${j}`)))}
+      ;; special slices (m NaN or ±Infinity) flagged, computed with m = 0
+      ${J((j) => set(`vF${j}`, `(v128.or (f64x2.ne ${get(`vA${j}`)} ${get(`vA${j}`)}) (f64x2.eq (f64x2.abs ${get(`vA${j}`)}) ${splat("inf")}))`))}
+      ${J((j) => set("SP", `(i64x2.sub ${get("SP")} ${get(`vF${j}`)})`))}
+      ${J((j) => set(`vM${j}`, `(v128.andnot ${get(`vA${j}`)} ${get(`vF${j}`)})`))}
+      ${J((j) => set(`vNM${j}`, `(f64x2.neg ${get(`vM${j}`)})`))}
+      ;; direct loop when K = round(m/ln2) is in [-1000, 2000] for every slice of the block
+      ${J((j) => set(`vT${j}`, `(f64x2.nearest (f64x2.mul ${get(`vM${j}`)} ${splat(INV_LN2)}))`))}
+      (local.set $direct (i64x2.all_true ${J((j) => `(v128.and (f64x2.ge ${get(`vT${j}`)} ${splat(-1000)}) (f64x2.le ${get(`vT${j}`)} ${splat(2000)}))`)
+        .split("\n")
+        .reduce((acc, t) => (acc === "" ? t : `(v128.and ${acc} ${t})`), "")}))
+      ${J((j) => `${set(`vS${j}`, splat(0))} ${set(`vC${j}`, splat(0))} ${set(`vZ${j}`, splat(0))}`)}
+      (if (local.get $direct)
+        (then
+          ${J((j) => set(`vCV${j}`, `(f64x2.sub (f64x2.mul ${get(`vT${j}`)} ${splat(LN2)}) ${splat(709)})`))}
+          ${J((j) => set(`vSF${j}`, `(f64x2.sub ${splat(SHIFT)} ${get(`vT${j}`)})`))}
+          ${pass2Loops(true)}
+          ${em}
+          ${
+            store
+              ? `;; S = (vS, vC); r = S/em - 1 for the record
+          ${J((j) => set(`vP${j}`, `(f64x2.sub (f64x2.div (f64x2.add ${get(`vS${j}`)} ${get(`vC${j}`)}) ${get(`vE${j}`)}) ${splat(1)})`))}`
+              : `;; r' in units of em
+          ${J((j) => `${set(`vS${j}`, `(f64x2.div ${get(`vS${j}`)} ${get(`vE${j}`)})`)} ${set(`vC${j}`, `(f64x2.div ${get(`vC${j}`)} ${get(`vE${j}`)})`)}`)}`
+          })
+        (else ${pass2Loops(false)}))
+      ${
+        store
+          ? `;; c = 1/S as (1/sh)(1 - bb/sh), S = (vS, vC)
+      ${J((j) => set(`vQ${j}`, `(f64x2.div ${splat(1)} ${get(`vS${j}`)})`))}
+      ${J((j) => set(`vQ${j}`, `(f64x2.sub ${get(`vQ${j}`)} (f64x2.mul ${get(`vQ${j}`)} (f64x2.div ${get(`vC${j}`)} ${get(`vS${j}`)})))`))}
+      ;; statistics: m, r (direct: computed above, rl = 0; general: S - 1 as a double-double), flag
+      (if (local.get $direct)
+        (then ${J((j) => `${set(`vS${j}`, get(`vP${j}`))} ${set(`vC${j}`, splat(0))}`)})
+        (else ${plusCount}))
+      ${J((j) => set(`vF${j}`, `(v128.and ${get(`vF${j}`)} ${splat(1)})`))}
+      ${stores}
+      ;; pass 3: y = e·c, rounded once
+      ${colsRows(
+        v,
+        [
+          J((j) => set(`vD${j}`, `(f64x2.mul (v128.load offset=${16 * j} (local.get $w)) ${get(`vQ${j}`)})`)),
+          each(
+            G,
+            (g) =>
+              `(v128.store offset=${16 * g} (local.get $p) (i8x16.shuffle ${LOWS} (f32x4.demote_f64x2_zero ${get(`vD${2 * g}`)}) (f32x4.demote_f64x2_zero ${get(`vD${2 * g + 1}`)})))`,
+          ),
+        ].join("\n"),
+      )}`
+          : `${plusCount}
+      ;; r = 0 while an entry lies within 746 of m: its term e^{x - m} (below e^-709) was clamped to 0, but the JavaScript
+      ;; kernel keeps such terms (log-softmax -0 at the maximum, not +0): the slice is left to it
+      ${J((j) => set(`vT${j}`, `(f64x2.eq ${get(`vS${j}`)} ${splat(0)})`))}
+      (if (v128.any_true ${J((j) => get(`vT${j}`))
+        .split("\n")
+        .reduce((acc, t) => (acc === "" ? t : `(v128.or ${acc} ${t})`), "")})
+        (then
+          ${J((j) => `${set(`vL${j}`, `(f64x2.sub ${get(`vM${j}`)} ${splat(746)})`)} ${set(`vQ${j}`, splat(0))}`)}
+          ${colsRows(
+            v,
+            [
+              colsLoad(G),
+              J((j) =>
+                set(
+                  `vQ${j}`,
+                  `(v128.or ${get(`vQ${j}`)} (v128.and (f64x2.ge ${get(`vA${j}`)} ${get(`vL${j}`)}) (f64x2.ne ${get(`vA${j}`)} ${get(`vM${j}`)})))`,
+                ),
+              ),
+            ].join("\n"),
+          )}
+          ${J((j) => set(`vQ${j}`, `(v128.andnot (v128.and ${get(`vT${j}`)} ${get(`vQ${j}`)}) ${get(`vF${j}`)})`))}
+          ${J((j) => `${set("SP", `(i64x2.sub ${get("SP")} ${get(`vQ${j}`)})`)} ${set(`vF${j}`, `(v128.or ${get(`vF${j}`)} ${get(`vQ${j}`)})`)}`)}))
+      ${J((j) => set(`vF${j}`, `(v128.and ${get(`vF${j}`)} ${splat(1)})`))}
+      ${stores}`
+      }`;
+}
+
+/** Loops over the blocks of a strip: 4·G slices at a time, then 4 at a time. */
+function colsBlocks(G, block) {
+  const loop = (g) => `
+    (block $bdone (loop $bnext
+      (br_if $bdone (i32.gt_u (i32.add (local.get $c0) (i32.const ${16 * g})) (local.get $cb)))
+      (local.set $b (i32.add (local.get $x) (local.get $c0)))
+      ${block(g)}
+      (local.set $c0 (i32.add (local.get $c0) (i32.const ${16 * g})))
+      (local.set $st (i32.add (local.get $st) (i32.const ${128 * g})))
+      (br $bnext)))`;
+  return `
+    (local.set $cb (i32.shl (local.get $cols) (i32.const 2)))
+    (local.set $rp (i32.mul (local.get $rows) (local.get $pitch)))
+    ${Array.from({ length: colsUnroll() }, (_, u) => `(local.set $pu${u + 1} (i32.mul (local.get $pitch) (i32.const ${u + 1})))`).join(" ")}
+    ${loop(G)}
+    ${G > 1 ? loop(1) : ""}`;
+}
+
+function colsLocals(G) {
+  const U = colsUnroll();
+  const v = 2 * G * U;
+  return (
+    [
+      "SP",
+      ...["XF", "MF", "UF"].flatMap((p) => Array.from({ length: G * U }, (_, g) => `${p}${g}`)),
+      ...COLS_VEC.flatMap((p) => Array.from({ length: v }, (_, j) => `v${p}${j}`)),
+    ]
+      .map((n) => `(local $${n} v128)`)
+      .join(" ") + Array.from({ length: U }, (_, u) => ` (local $pu${u + 1} i32)`).join("")
+  );
+}
+
+/**
+ * softmax_cols_exact(x, rows, cols, pitch, st, a) → special slices: exact softmax across slices in place (a: 32·G·rows
+ * bytes of float64 terms, at most 128·rows). stats_cols_exact(x, rows, cols, pitch, st, a) → special slices: stats_exact's
+ * m, rh, rl (a unused).
+ */
+function colsExactFunc(store) {
+  const G = colsGroups();
+  return `
+  (func (export "${store ? "softmax" : "stats"}_cols_exact") (param $x i32) (param $rows i32) (param $cols i32) (param $pitch i32) (param $st i32) (param $a i32) (result i32)
+    (local $p i32) (local $w i32) (local $b i32) (local $o i32) (local $end i32) (local $c0 i32) (local $cb i32) (local $rp i32) (local $direct i32)
+    ${colsLocals(G)} @@DECL@@
+    @@INIT@@
+    ${colsBlocks(G, (g) => colsExactBlock(g, store))}
+    (i32.wrap_i64 (i64.add (i64x2.extract_lane 0 ${get("SP")}) (i64x2.extract_lane 1 ${get("SP")}))))`;
+}
+
+/**
+ * logsoftmax_cols_exact(x, rows, cols, pitch, a): y = (dh - L) + dl (dh + dl = x - m exactly, TwoSum) across slices in
+ * place, m and L of slice j as float64 at a + 8·j and a + 8·(cols + j) (as logsoftmax_cols_fast), rounded once.
+ */
+function logSoftmaxColsExactFunc() {
+  const G = colsGroups();
+  const block = (g) => {
+    const v = 2 * g;
+    const J = (f) => each(v, f);
+    return `
+      (local.set $end (i32.add (local.get $b) (local.get $rp)))
+      (local.set $o (i32.add (local.get $a) (i32.shl (local.get $c0) (i32.const 1))))
+      ${J((j) => set(`vM${j}`, `(v128.load offset=${16 * j} (local.get $o))`))}
+      (local.set $o (i32.add (local.get $o) (i32.shl (local.get $cb) (i32.const 1))))
+      ${J((j) => set(`vE${j}`, `(v128.load offset=${16 * j} (local.get $o))`))}
+      ${J((j) => set(`vNM${j}`, `(f64x2.neg ${get(`vM${j}`)})`))}
+      ${colsRows(
+        v,
+        [
+          colsLoad(g),
+          J((j) => set(`vD${j}`, `(f64x2.add ${get(`vA${j}`)} ${get(`vNM${j}`)})`)),
+          J((j) => set(`vT${j}`, `(f64x2.sub ${get(`vD${j}`)} ${get(`vA${j}`)})`)),
+          J((j) =>
+            set(
+              `vL${j}`,
+              `(f64x2.add (f64x2.sub ${get(`vA${j}`)} (f64x2.sub ${get(`vD${j}`)} ${get(`vT${j}`)})) (f64x2.sub ${get(`vNM${j}`)} ${get(`vT${j}`)}))`,
+            ),
+          ),
+          J((j) => set(`vL${j}`, `(v128.and ${get(`vL${j}`)} (f64x2.eq ${get(`vL${j}`)} ${get(`vL${j}`)}))`)),
+          J((j) => set(`vD${j}`, `(f64x2.add (f64x2.sub ${get(`vD${j}`)} ${get(`vE${j}`)}) ${get(`vL${j}`)})`)),
+          each(
+            g,
+            (q) =>
+              `(v128.store offset=${16 * q} (local.get $p) (i8x16.shuffle ${LOWS} (f32x4.demote_f64x2_zero ${get(`vD${2 * q}`)}) (f32x4.demote_f64x2_zero ${get(`vD${2 * q + 1}`)})))`,
+          ),
+        ].join("\n"),
+      )}`;
+  };
+  return `
+  (func (export "logsoftmax_cols_exact") (param $x i32) (param $rows i32) (param $cols i32) (param $pitch i32) (param $a i32)
+    (local $st i32) (local $p i32) (local $w i32) (local $b i32) (local $o i32) (local $end i32) (local $c0 i32) (local $cb i32) (local $rp i32)
+    ${colsLocals(G)} @@DECL@@
+    @@INIT@@
+    ${colsBlocks(G, block)})`;
+}
+
+/**
+ * $log1p2(r0, r1) → (L0, L1): log(1 + r) in the float64 lanes of two vectors (four rows, interleaved: the chain is long),
+ * r ≥ 0 (r = S - 1 of the fast kernels' rows), relative error about 2^-52:
+ * u = 1 + r = 2^k·f with f in [√2/2, √2), the rounding of u kept as c = (1 + r - u)/u (exact numerator: r - (u - 1)
+ * for r < 1, 1 - (u - r) above), log f = 2s(1 + s²/3 + … + s^18/19) with s = (f - 1)/(f + 1) (|s| ≤ 0.1716: the next
+ * term is 2^-55 of the sum), log(1 + r) = k·ln2_hi + (log f + (k·ln2_lo + c)). Fast mode only: its terms carry float32
+ * errors (2^-24), so this is far below what the results can see; JavaScript's Math.log1p per row cost more than the
+ * kernels on rows of 2 to 15.
+ */
+function log1pFunc() {
+  const both = (f) => `${f(0)}\n    ${f(1)}`;
+  const poly = (h) => {
+    let p = splat(1 / 19);
+    for (let j = 8; j >= 1; j--) p = madd("f64x2", p, get(`z${h}`), splat(1 / (2 * j + 1)));
+    return p;
+  };
+  return `
+  (func $log1p2 (param $r0 v128) (param $r1 v128) (result v128 v128)
+    (local $u0 v128) (local $c0 v128) (local $k0 v128) (local $f0 v128) (local $s0 v128) (local $z0 v128)
+    (local $u1 v128) (local $c1 v128) (local $k1 v128) (local $f1 v128) (local $s1 v128) (local $z1 v128) @@DECL@@
+    @@INIT@@
+    ${both((h) => set(`u${h}`, `(f64x2.add ${get(`r${h}`)} ${splat(1)})`))}
+    ${both((h) =>
+      set(
+        `c${h}`,
+        `(f64x2.div (v128.bitselect (f64x2.sub ${get(`r${h}`)} (f64x2.sub ${get(`u${h}`)} ${splat(1)})) (f64x2.sub ${splat(1)} (f64x2.sub ${get(`u${h}`)} ${get(`r${h}`)})) (f64x2.lt ${get(`r${h}`)} ${splat(1)})) ${get(`u${h}`)})`,
+      ),
+    )}
+    ${both((h) => set(`k${h}`, `(i64x2.sub (i64x2.shr_s (i64x2.add ${get(`u${h}`)} (v128.const i64x2 0x00095f619980c433 0x00095f619980c433)) (i32.const 52)) (v128.const i64x2 1023 1023))`))}
+    ${both((h) => set(`f${h}`, `(i64x2.sub ${get(`u${h}`)} (i64x2.shl ${get(`k${h}`)} (i32.const 52)))`))}
+    ${both((h) => set(`s${h}`, `(f64x2.div (f64x2.sub ${get(`f${h}`)} ${splat(1)}) (f64x2.add ${get(`f${h}`)} ${splat(1)}))`))}
+    ${both((h) => set(`z${h}`, `(f64x2.mul ${get(`s${h}`)} ${get(`s${h}`)})`))}
+    ${both((h) => set(`s${h}`, `(f64x2.add ${get(`s${h}`)} ${get(`s${h}`)})`))}
+    ${both((h) => set(`k${h}`, `(f64x2.convert_low_i32x4_s (i8x16.shuffle ${lanes32(0, 2, 0, 2)} ${get(`k${h}`)} ${get(`k${h}`)}))`))}
+    ${both((h) => set(`z${h}`, poly(h)))}
+    ${both(
+      (h) =>
+        `(f64x2.add (f64x2.mul ${get(`k${h}`)} ${splat(LN2_HI)}) (f64x2.add ${get(`s${h}`)} (f64x2.add (f64x2.mul (f64x2.mul ${get(`s${h}`)} (f64x2.mul ${get(`s${h}`)} ${get(`s${h}`)})) (f64x2.mul ${splat(0.25)} ${get(`z${h}`)})) (f64x2.add (f64x2.mul ${get(`k${h}`)} ${splat(LN2_LO)}) ${get(`c${h}`)}))))`,
+    )})`;
+}
+
+/**
+ * Short rows along the last axis, four at a time (SIMD lanes hold four consecutive rows of n floats: element k of the
+ * four is gathered with v128.load32_lane and scattered back with v128.store32_lane), with every accumulator in
+ * registers: where the row kernels spend their time on each row's setup, maximum, reduction and partial vector.
+ * Rows a multiple of 4; st receives m, r, 0, flag per row (flag 1: the row is left to JS, its outputs garbage).
+ * - softmax_rows_fast(x, y, st, rows, n) → flagged rows: fast softmax, the terms e·2^64 stored in place at x, the
+ *   results at y (y may equal x);
+ * - logsoftmax_rows_fast(x, y, st, rows, n) → flagged rows: y = (x - m) - L with L = log1p(r) ($log1p2), fused: no
+ *   JavaScript between the passes;
+ * - logsumexp_rows_fast(x, y, st, rows, n) → flagged rows: m + L as float32 at y + 4·row. Rows where that cancels
+ *   (m < 0 and |m + L| < L/2: L's error, float32 terms, amplified more than twice) are flagged too, as settle does
+ *   for the other kernels.
+ * The passes and the arithmetic are those of softmax_cols_fast (exact float32 difference x - m, Cody–Waite, degree-6
+ * polynomial, e·2^64 in float32, sums in float64; softmax y = e·(2^-64/S) in float64, rounded once), so the same
+ * 2.5 ulp bound holds. A row is flagged when its maximum is NaN or ±Infinity.
+ */
+function rowsFastFunc(kind) {
+  const stats = kind !== "softmax";
+  const c = MINIMAX6;
+  const gather = (a) =>
+    `(v128.load32_lane 3 (i32.add ${a} (local.get $nb3)) (v128.load32_lane 2 (i32.add ${a} (local.get $nb2)) (v128.load32_lane 1 (i32.add ${a} (local.get $nb)) (v128.load32_zero ${a}))))`;
+  const scatter = (a, v) =>
+    `(v128.store32_lane 0 ${a} ${v}) (v128.store32_lane 1 (i32.add ${a} (local.get $nb)) ${v}) (v128.store32_lane 2 (i32.add ${a} (local.get $nb2)) ${v}) (v128.store32_lane 3 (i32.add ${a} (local.get $nb3)) ${v})`;
+  const overK = (body) => `
+      (local.set $a (local.get $g))
+      (block $kdone (loop $knext
+        (br_if $kdone (i32.ge_u (local.get $a) (local.get $kend)))
+        ${body}
+        (local.set $a (i32.add (local.get $a) (i32.const 4)))
+        (br $knext)))`;
+  const exp = [
+    set("xf0", gather("(local.get $a)")),
+    set("df0", `(f32x4.sub ${get("xf0")} ${get("MF")})`),
+    set("tf0", `(f32x4.sub ${get("df0")} ${get("xf0")})`),
+    set("lf0", `(f32x4.add (f32x4.sub ${get("xf0")} (f32x4.sub ${get("df0")} ${get("tf0")})) (f32x4.sub ${get("NMF")} ${get("tf0")}))`),
+    // dl is zeroed where d is clamped (below -132.5 it may be huge: e·2^64 must stay 0) or -Infinity (dl NaN).
+    set("lf0", `(v128.and ${get("lf0")} (f32x4.gt ${get("df0")} ${splatF(CLAMP_F)}))`),
+    set("df0", `(f32x4.pmax ${get("df0")} ${splatF(CLAMP_F)})`),
+    set("tf0", madd("f32x4", get("df0"), splatF(INV_LN2_F), splatF(SHIFT_F))),
+    set("kf0", `(f32x4.sub ${get("tf0")} ${splatF(SHIFT_F)})`),
+    set("df0", nmadd("f32x4", get("kf0"), splatF(LN2_HI_F), get("df0"))),
+    set("df0", `(f32x4.add ${get("df0")} ${nmadd("f32x4", get("kf0"), splatF(LN2_LO_F), get("lf0"))})`),
+    set("kf0", madd("f32x4", get("df0"), splatF(c[6]), splatF(c[5]))),
+  ];
+  for (let i = 4; i >= 0; i--) exp.push(set("kf0", madd("f32x4", get("kf0"), get("df0"), splatF(c[i]))));
+  exp.push(set("kf0", `(f32x4.mul ${get("kf0")} (i32x4.shl ${get("tf0")} (i32.const 23)))`));
+  if (stats) {
+    // the maxima's terms left out and counted, so that r = Σ_{x ≠ m} e + (count - 1) keeps the digits of a tiny r
+    exp.push(set("qf0", `(f32x4.eq ${get("xf0")} ${get("MF")})`));
+    exp.push(set("kf0", `(v128.andnot ${get("kf0")} ${get("qf0")})`));
+    exp.push(set("zf0", `(i32x4.sub ${get("zf0")} ${get("qf0")})`));
+  } else exp.push(scatter("(local.get $a)", get("kf0")));
+  exp.push(set("s0", `(f64x2.add ${get("s0")} (f64x2.promote_low_f32x4 ${get("kf0")}))`));
+  exp.push(set("s1", `(f64x2.add ${get("s1")} (f64x2.promote_low_f32x4 (i8x16.shuffle ${HIGH} ${get("kf0")} ${get("kf0")})))`));
+  // r per row, lanes 0-1 in $y0 and 2-3 in $y1 (float64)
+  const r = stats
+    ? [
+        set(
+          "y0",
+          `(f64x2.add (f64x2.mul ${get("s0")} ${splat(1 / 2 ** 64)}) (f64x2.convert_low_i32x4_s (i32x4.sub ${get("zf0")} (v128.const i32x4 1 1 1 1))))`,
+        ),
+        set(
+          "y1",
+          `(f64x2.add (f64x2.mul ${get("s1")} ${splat(1 / 2 ** 64)}) (f64x2.convert_low_i32x4_s (i8x16.shuffle ${HIGH} (i32x4.sub ${get("zf0")} (v128.const i32x4 1 1 1 1)) ${get("zf0")})))`,
+        ),
+      ]
+    : [
+        set("y0", `(f64x2.sub (f64x2.mul ${get("s0")} ${splat(1 / 2 ** 64)}) ${splat(1)})`),
+        set("y1", `(f64x2.sub (f64x2.mul ${get("s1")} ${splat(1 / 2 ** 64)}) ${splat(1)})`),
+      ];
+  const finish = [];
+  if (stats) {
+    // L = log1p(r); m as float64 in a0, a1
+    finish.push(`(call $log1p2 ${get("y0")} ${get("y1")})`, "(local.set $c1)", "(local.set $c0)");
+  }
+  if (kind === "logsumexp") {
+    // y = m + L; flagged where it cancels: m < 0 and 2·|m + L| < L
+    finish.push(set("l0", `(f64x2.add ${get("a0")} ${get("c0")})`), set("l1", `(f64x2.add ${get("a1")} ${get("c1")})`));
+    finish.push(
+      `(v128.store (i32.add (local.get $y) (i32.shr_u (i32.sub (local.get $str) (local.get $st)) (i32.const 3))) (i8x16.shuffle ${LOWS} (f32x4.demote_f64x2_zero ${get("l0")}) (f32x4.demote_f64x2_zero ${get("l1")})))`,
+    );
+    const cancel = (h) =>
+      `(v128.and (f64x2.lt ${get(`a${h}`)} ${splat(0)}) (f64x2.lt (f64x2.add (f64x2.abs ${get(`l${h}`)}) (f64x2.abs ${get(`l${h}`)})) ${get(`c${h}`)}))`;
+    // the two f64x2 masks narrowed to i32x4 lanes (0, 2 of each)
+    finish.push(set("f", `(v128.or ${get("f")} (i8x16.shuffle ${lanes32(0, 2, 4, 6)} ${cancel(0)} ${cancel(1)}))`));
+  }
+  // st of the four rows: (m, r) and (0, flag), two vectors each
+  const pick = (v, w, lane) =>
+    `(i8x16.shuffle ${lane === 0 ? "0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23" : "8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31"} ${v} ${w})`;
+  const record = [
+    `(local.set $specials (i32.add (local.get $specials) (i32.popcnt (i32x4.bitmask ${get("f")}))))`,
+    set("l0", `(f64x2.convert_low_i32x4_u (i32x4.neg ${get("f")}))`),
+    set("l1", `(f64x2.convert_low_i32x4_u (i32x4.neg (i8x16.shuffle ${HIGH} ${get("f")} ${get("f")})))`),
+  ];
+  for (let j = 0; j < 4; j++) {
+    const half = j < 2 ? 0 : 1;
+    record.push(`(v128.store offset=${32 * j} (local.get $str) ${pick(get(`a${half}`), get(`y${half}`), j % 2)})`);
+    record.push(`(v128.store offset=${32 * j + 16} (local.get $str) ${pick("(v128.const i64x2 0 0)", get(`l${half}`), j % 2)})`);
+  }
+  const last =
+    kind === "softmax"
+      ? `;; pass 3: y = e·(2^-64/S) in float64, rounded once
+      (local.set $c0 (f64x2.div ${splat(1 / 2 ** 64)} (f64x2.mul ${get("s0")} ${splat(1 / 2 ** 64)})))
+      (local.set $c1 (f64x2.div ${splat(1 / 2 ** 64)} (f64x2.mul ${get("s1")} ${splat(1 / 2 ** 64)})))
+      ${overK(`
+        (local.set $xf0 ${gather("(local.get $a)")})
+        (local.set $kf0 (i8x16.shuffle ${LOWS} (f32x4.demote_f64x2_zero (f64x2.mul (f64x2.promote_low_f32x4 ${get("xf0")}) ${get("c0")}))
+          (f32x4.demote_f64x2_zero (f64x2.mul (f64x2.promote_low_f32x4 (i8x16.shuffle ${HIGH} ${get("xf0")} ${get("xf0")})) ${get("c1")}))))
+        ${scatter("(i32.add (local.get $a) (local.get $dy))", get("kf0"))}`)}`
+      : kind === "logsoftmax"
+        ? `;; pass 3: y = (x - m) - L in float64, rounded once
+      ${overK(`
+        (local.set $xf0 ${gather("(local.get $a)")})
+        (local.set $kf0 (i8x16.shuffle ${LOWS}
+          (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.sub (f64x2.promote_low_f32x4 ${get("xf0")}) ${get("a0")}) ${get("c0")}))
+          (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle ${HIGH} ${get("xf0")} ${get("xf0")})) ${get("a1")}) ${get("c1")}))))
+        ${scatter("(i32.add (local.get $a) (local.get $dy))", get("kf0"))}`)}`
+        : "";
+  return `
+  (func (export "${kind}_rows_fast") (param $x i32) (param $y i32) (param $st i32) (param $rows i32) (param $n i32) (result i32)
+    (local $dy i32) (local $g i32) (local $gend i32) (local $a i32) (local $kend i32) (local $nb i32) (local $nb2 i32) (local $nb3 i32) (local $str i32) (local $specials i32)
+    (local $MF v128) (local $NMF v128) (local $u v128) (local $f v128) (local $xf0 v128) (local $df0 v128) (local $tf0 v128) (local $lf0 v128) (local $kf0 v128)
+    (local $qf0 v128) (local $zf0 v128) (local $s0 v128) (local $s1 v128) (local $y0 v128) (local $y1 v128) (local $a0 v128) (local $a1 v128) (local $l0 v128) (local $l1 v128)
+    (local $c0 v128) (local $c1 v128) @@DECL@@
+    @@INIT@@
+    (local.set $dy (i32.sub (local.get $y) (local.get $x)))
+    (local.set $nb (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $nb2 (i32.shl (local.get $nb) (i32.const 1)))
+    (local.set $nb3 (i32.add (local.get $nb2) (local.get $nb)))
+    (local.set $g (local.get $x))
+    (local.set $gend (i32.add (local.get $x) (i32.mul (local.get $rows) (local.get $nb))))
+    (local.set $str (local.get $st))
+    (block $gdone (loop $gnext
+      (br_if $gdone (i32.ge_u (local.get $g) (local.get $gend)))
+      (local.set $kend (i32.add (local.get $g) (local.get $nb)))
+      ;; pass 1: maxima (NaNs tracked apart)
+      (local.set $MF (v128.const f32x4 -inf -inf -inf -inf))
+      (local.set $u (v128.const i64x2 0 0))
+      ${overK(`(local.set $xf0 ${gather("(local.get $a)")})
+        (local.set $MF (f32x4.pmax ${get("MF")} ${get("xf0")}))
+        (local.set $u (v128.or ${get("u")} (f32x4.ne ${get("xf0")} ${get("xf0")})))`)}
+      (local.set $MF (v128.bitselect (v128.const f32x4 nan nan nan nan) ${get("MF")} ${get("u")}))
+      (local.set $NMF (f32x4.neg ${get("MF")}))
+      ;; flagged rows: maximum NaN or ±Infinity
+      (local.set $f (v128.or (f32x4.ne ${get("MF")} ${get("MF")}) (f32x4.eq (f32x4.abs ${get("MF")}) (v128.const f32x4 inf inf inf inf))))
+      ;; pass 2: e·2^64 ${stats ? "(maxima counted apart)" : "in place"}, sums in float64
+      (local.set $s0 (v128.const i64x2 0 0))
+      (local.set $s1 (v128.const i64x2 0 0))
+      (local.set $zf0 (v128.const i64x2 0 0))
+      ${overK(exp.join("\n        "))}
+      ${r.join("\n      ")}
+      (local.set $a0 (f64x2.promote_low_f32x4 ${get("MF")}))
+      (local.set $a1 (f64x2.promote_low_f32x4 (i8x16.shuffle ${HIGH} ${get("MF")} ${get("MF")})))
+      ${finish.join("\n      ")}
+      ${record.join("\n      ")}
+      ${last}
+      (local.set $g (i32.add (local.get $g) (i32.shl (local.get $nb) (i32.const 2))))
+      (local.set $str (i32.add (local.get $str) (i32.const 128)))
+      (br $gnext)))
+    (local.get $specials))`;
+}
+
 function withConstants(text) {
   const { decl, init } = constantLocals();
   return text.replace("@@DECL@@", decl).replace("@@INIT@@", init);
@@ -1028,6 +1785,7 @@ export function generateWat(shared = false, relaxedSimd = false) {
 (module
   ${memory}
   ${ROWMAX}
+  ${ROWMAX_V}
   ${TRANSPOSE}
   ${expScalarFunc(true)}
   ${expScalarFunc(false)}
@@ -1037,12 +1795,19 @@ export function generateWat(shared = false, relaxedSimd = false) {
   ${withConstants(statsFunc(true))}
   ${withConstants(statsFastFunc())}
   ${withConstants(logSoftmaxFunc(true))}
-  ${withConstants(logSoftmaxFunc(false))}
+  ${withConstants(logSoftmaxFastFunc())}
   ${withConstants(scaleFunc(true))}
   ${withConstants(scaleFunc(false))}
   ${withConstants(colsFastFunc())}
   ${withConstants(colsFastFunc(true))}
   ${LOGSOFTMAX_COLS}
+  ${withConstants(log1pFunc())}
+  ${withConstants(rowsFastFunc("softmax"))}
+  ${withConstants(rowsFastFunc("logsoftmax"))}
+  ${withConstants(rowsFastFunc("logsumexp"))}
+  ${withConstants(colsExactFunc(true))}
+  ${withConstants(colsExactFunc(false))}
+  ${withConstants(logSoftmaxColsExactFunc())}
 )
 `;
 }

@@ -99,14 +99,27 @@ window.inWorker = async (message) => {
 window.softmaxLib = m;
 </script>`;
 
-/** The library inside a module Web Worker: { threads?, spec? } → { ok, isolated, threads, ops } or { ok: false, error }. */
+/**
+ * The library inside a module Web Worker: { threads?, fault?, spec? } → { ok, isolated, threads, ops } or { ok: false,
+ * error }; with a fault (set on the threads' internal test seam, src/kernels/wasm/threads.ts, before the spec runs) also
+ * threadsAfter (threads() after the spec) and events (what the pool detected).
+ */
 const LIB_WORKER = `import * as m from "/dist/index.js";
 ${HELPERS}
 self.onmessage = async (e) => {
   try {
     const out = { ok: true, isolated: self.crossOriginIsolated };
     if (e.data.threads !== undefined) out.threads = await m.setThreads(e.data.threads);
+    const seam = e.data.fault === undefined ? null : (await import("/dist/kernels/wasm/threads.js")).threadTesting;
+    if (seam !== null) {
+      seam.events.length = 0;
+      seam.fault = e.data.fault;
+    }
     if (e.data.spec !== undefined) out.ops = runOps(m, e.data.spec);
+    if (seam !== null) {
+      out.threadsAfter = m.threads();
+      out.events = seam.events.slice();
+    }
     self.postMessage(out);
   } catch (err) {
     self.postMessage({ ok: false, error: String((err && err.stack) || err) });

@@ -15,7 +15,7 @@
 import { SoftmaxError } from "../../errors.js";
 import type { Layout } from "../../tensor/layout.js";
 import { compiledModule, initWasm, instantiate, instantiateAsync, preferredVariant, type SimdVariant, type WasmInstance } from "./runtime.js";
-import { kernelRows, OP_LOG_SUM_EXP, OP_SOFTMAX, settle, type WasmOp } from "./slices.js";
+import { kernelRows, kernelRowsAcross, OP_LOG_SUM_EXP, OP_SOFTMAX, rowsAcross, settle, settleAcross, type WasmOp } from "./slices.js";
 
 const PAGE = 65536;
 /** Rows per kernel call (their statistics: 32 bytes each, 64 KiB). */
@@ -279,7 +279,12 @@ export function runArena(
     const R = Math.min(chunk, rows - r0);
     const xo = xb + r0 * n * 4;
     const yo = staged ? yb : yb + r0 * n * 4;
-    settle(w, op, kernelRows(w, op, exact, xo, yo, SCRATCH, ST, R, n), y, done, r0, R);
+    // Short rows in fast mode four per vector, as on the copying path (slices.ts, rowsAcross: the same bits), log-sum-exp's
+    // results staged at OUT; the last R mod 4 rows one at a time.
+    const R4 = !exact && rowsAcross(false, n, op) ? R & ~3 : 0;
+    if (R4 > 0) settleAcross(w, op, kernelRowsAcross(w, op, xo, op === OP_LOG_SUM_EXP ? OUT : yo, ST, R4, n), y, done, r0, R4, ST, OUT, xo, n);
+    const st = ST + R4 * 32;
+    if (R4 < R) settle(w, op, kernelRows(w, op, exact, xo + R4 * n * 4, yo + R4 * n * 4, SCRATCH, st, R - R4, n), y, done, r0 + R4, R - R4, st, exact);
     if (staged) y.set(a.f32.subarray(OUT >> 2, (OUT >> 2) + R * n), r0 * n);
   }
   return true;

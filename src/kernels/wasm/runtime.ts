@@ -33,6 +33,12 @@ export interface KernelExports {
   softmax_cols_fast(x: number, rows: number, cols: number, pitch: number, st: number, a: number): number;
   stats_cols_fast(x: number, rows: number, cols: number, pitch: number, st: number, a: number): number;
   logsoftmax_cols_fast(x: number, rows: number, cols: number, pitch: number, a: number): void;
+  softmax_rows_fast(x: number, y: number, st: number, rows: number, n: number): number;
+  logsoftmax_rows_fast(x: number, y: number, st: number, rows: number, n: number): number;
+  logsumexp_rows_fast(x: number, y: number, st: number, rows: number, n: number): number;
+  softmax_cols_exact(x: number, rows: number, cols: number, pitch: number, st: number, a: number): number;
+  stats_cols_exact(x: number, rows: number, cols: number, pitch: number, st: number, a: number): number;
+  logsoftmax_cols_exact(x: number, rows: number, cols: number, pitch: number, a: number): void;
 }
 
 /** A loaded instance with views on its memory (refreshed after growth). */

@@ -4,11 +4,12 @@
  *
  * Last-axis rows are processed in chunks of whole rows (about 128 KiB of
  * input, so a chunk stays in cache between the copy in, the kernel's passes
- * and the copy out), each copied with one `set`. Along another axis, each
+ * and the copy out), each copied with one `set`; short rows ({@link rowsAcross})
+ * four at a time ({@link acrossRows}). Along another axis, each
  * block of n × inner floats is copied with one `set` and transposed inside
  * WASM (4 × 4 SIMD tiles), a cache-sized strip of columns at a time, so that
- * its slices become rows ({@link runBlocks}), except for the fast kernels on short slices (4 ≤ n < 32), which run
- * across them in place (four slices per vector);
+ * its slices become rows ({@link runBlocks}), except for short slices ({@link runsAcross}: fast 2 ≤ n < 32, exact
+ * 2 ≤ n ≤ 48), which the kernels run across in place (four slices per vector; exact: two per f64x2 vector);
  * the thread pool gathers them with {@link copyIn} instead. Masked entries
  * are copied in as -Infinity, which every kernel treats as "not counted".
  *
@@ -25,12 +26,43 @@ export const OP_SOFTMAX = 0;
 export const OP_LOG_SOFTMAX = 1;
 export const OP_LOG_SUM_EXP = 2;
 
-/** Whether the fast kernels may run across short slices (off: always transpose; for timing scripts and tests). */
+/** Whether the kernels may run across short slices (off: transposes, and rows one at a time; for timing scripts and tests). */
 export const acrossSlices = { on: true };
 
 /** Whether slices of length n run through the across-slices kernels ({@link kernelCols}) rather than as rows. */
 export function runsAcross(exact: boolean, n: number): boolean {
-  return acrossSlices.on && !exact && n >= 4 && n < 32;
+  return acrossSlices.on && (exact ? n >= 2 && n <= EXACT_ACROSS_MAX : n >= 2 && n < 32);
+}
+
+/**
+ * Whether last-axis rows of length n run four per vector ({@link acrossRows}) rather than one at a time: fast mode for
+ * n < 16, log-sum-exp n ≤ 24 (its own kernels, measured against the row kernels: README, "Dispatch rules"), exact mode
+ * where {@link runsAcross} says so.
+ */
+export function rowsAcross(exact: boolean, n: number, op: WasmOp = OP_SOFTMAX): boolean {
+  return exact ? runsAcross(true, n) : acrossSlices.on && n < (op === OP_LOG_SUM_EXP ? FAST_ROWS_LSE_END : FAST_ROWS_END);
+}
+
+/** Fast rows shorter than this run four per vector; log-sum-exp's (no JavaScript log1p per row then) up to 24. */
+export const FAST_ROWS_END = 16;
+export const FAST_ROWS_LSE_END = 25;
+
+/** The longest slices the exact kernels run across (README, "Dispatch rules": measured against the transposes). */
+const EXACT_ACROSS_MAX = 48;
+
+/**
+ * Columns run by the across-slices kernels ({@link kernelCols}) since the module loaded, per mode (slices, and the pads
+ * that round a strip up to a multiple of 4): lets tests check which route ran (both routes give the same bits in exact
+ * mode).
+ */
+export const acrossCount = { exact: 0, fast: 0 };
+
+/**
+ * Bytes of accumulators at `a` that {@link kernelCols} needs for c slices of length n: 16·c (fast; exact log-softmax's m
+ * and L), and for exact softmax also the float64 terms of one block of up to 16 slices, 128·n.
+ */
+export function colsScratch(op: WasmOp, exact: boolean, n: number, c: number): number {
+  return exact && op === OP_SOFTMAX ? Math.max(16 * c, 128 * n) : 16 * c;
 }
 
 /** Floats of input per chunk. */
@@ -111,6 +143,7 @@ export function runSlices(
     return runBlocks(w, op, exact, x, y, layout, mask, done);
   }
   const n = layout.n;
+  if (layout.inner === 1 && rowsAcross(exact, n, op)) return acrossRows(w, op, exact, x, y, layout, mask, first, count, done);
   const chunkRows = Math.max(1, Math.min(count, Math.floor(CHUNK / n)));
   const st = 0;
   const s = (chunkRows * 32 + 15) & ~15;
@@ -120,23 +153,148 @@ export function runSlices(
   for (let s0 = first; s0 < first + count; s0 += chunkRows) {
     const rows = Math.min(chunkRows, first + count - s0);
     copyIn(w, x, layout, s0, rows, at, mask);
-    settle(w, op, kernelRows(w, op, exact, xb, xb, s, st, rows, n), y, done, s0, rows);
+    settle(w, op, kernelRows(w, op, exact, xb, xb, s, st, rows, n), y, done, s0, rows, st, exact);
+    if (op !== OP_LOG_SUM_EXP) copyOut(w, y, layout, s0, rows, at);
+  }
+  return true;
+}
+
+/** Rows run by {@link kernelRowsAcross} since the module loaded: lets tests check the route (as {@link acrossCount}). */
+export const rowsAcrossCount = { fast: 0 };
+
+/** Floats of input per chunk of short rows run across ({@link acrossRows}). */
+const ACROSS_CHUNK = 8192;
+
+/**
+ * Short rows along the last axis ({@link runsAcross}), four per vector, in chunks of R rows (R a multiple of 4) copied
+ * in with one `set`: where the row kernels spend their time on each row's setup, maximum and partial vector. Fast mode
+ * runs the rows kernels ({@link kernelRowsAcross}: lanes gathered from four consecutive rows), the last count mod 4 rows
+ * through the row kernels; exact mode transposes the chunk inside WASM (4 × 4 tiles) so that its rows become the
+ * columns of an n × R strip for {@link kernelCols}, and back, a last chunk of rows not a multiple of 4 padded with rows
+ * of zeros (finite: never flagged), computed and ignored.
+ */
+function acrossRows(
+  w: WasmInstance,
+  op: WasmOp,
+  exact: boolean,
+  x: Float32Array,
+  y: Float32Array | Float64Array,
+  layout: Layout,
+  mask: Uint8Array | null,
+  first: number,
+  count: number,
+  done: Uint8Array,
+): boolean {
+  const n = layout.n;
+  const R = Math.max(4, Math.min((count + 3) & ~3, Math.floor(ACROSS_CHUNK / n / 4) * 4));
+  const st = 0;
+  const xb = R * 32;
+  const tb = xb + R * n * 4;
+  const ab = tb + R * n * 4;
+  // fast: float64 scratch of one row for the row kernels at tb, float32 log-sum-exp results at ob
+  const ob = tb + ((n * 8 + 15) & ~15);
+  if (!ensureMemory(w, exact ? ab + colsScratch(op, exact, n, R) : ob + R * 4)) return false;
+  const k = w.k;
+  const at = xb >> 2;
+  for (let s0 = first; s0 < first + count; s0 += R) {
+    const rows = Math.min(R, first + count - s0);
+    copyIn(w, x, layout, s0, rows, at, mask);
+    if (exact) {
+      const c = (rows + 3) & ~3;
+      if (c !== rows) w.f32.fill(0, at + rows * n, at + c * n);
+      k.transpose(xb, tb, c, n, n, c);
+      const specials = kernelCols(w, op, exact, tb, n, c, c * 4, st, ab);
+      if (op !== OP_LOG_SUM_EXP) k.transpose(tb, xb, n, rows, c, n);
+      settle(w, op, specials, y, done, s0, rows, st, exact);
+    } else {
+      // the last rows mod 4 (of the last chunk) one at a time, as the arena does (arena.ts: the same bits)
+      const r4 = rows & ~3;
+      if (r4 > 0) settleAcross(w, op, kernelRowsAcross(w, op, xb, op === OP_LOG_SUM_EXP ? ob : xb, st, r4, n), y, done, s0, r4, st, ob, xb, n);
+      const t = xb + r4 * n * 4;
+      if (r4 < rows) settle(w, op, kernelRows(w, op, exact, t, t, tb, st + r4 * 32, rows - r4, n), y, done, s0 + r4, rows - r4, st + r4 * 32);
+    }
     if (op !== OP_LOG_SUM_EXP) copyOut(w, y, layout, s0, rows, at);
   }
   return true;
 }
 
 /**
- * After a kernel on `count` slices whose stats start at float64 0: done[d0 + j] = 1 for each slice computed, 0 for each
- * special one (left to the JS kernel); for log-sum-exp, y[d0 + j] = m + log1p(r) of each computed slice.
+ * The fast kernels on `rows` (a multiple of 4) short rows of n floats at byte offset x, four rows per vector, fused (no
+ * JavaScript between their passes: log1p in WASM); results at y (may be x; softmax overwrites x with its terms;
+ * log-sum-exp: one float32 per row); st: row stats. Returns the flagged rows; {@link settleAcross} reads the results.
  */
-export function settle(w: WasmInstance, op: WasmOp, specials: number, y: Float32Array | Float64Array, done: Uint8Array, d0: number, count: number): void {
+export function kernelRowsAcross(w: WasmInstance, op: WasmOp, x: number, y: number, st: number, rows: number, n: number): number {
+  const k = w.k;
+  rowsAcrossCount.fast += rows;
+  if (op === OP_SOFTMAX) return k.softmax_rows_fast(x, y, st, rows, n);
+  if (op === OP_LOG_SOFTMAX) return k.logsoftmax_rows_fast(x, y, st, rows, n);
+  return k.logsumexp_rows_fast(x, y, st, rows, n);
+}
+
+/**
+ * After {@link kernelRowsAcross} on `count` rows of n floats at byte offset x with stats at byte offset st: done[d0 + j]
+ * = 1 for each row computed, 0 for each flagged one (left to the JS kernel); for log-sum-exp, y[d0 + j] = the float32
+ * result at byte offset yb. Log-sum-exp's rows flagged for cancellation (finite maximum, see {@link settle}) are run
+ * again here by the exact row kernel (its bits are the JS kernel's): cheaper than the JS kernel on 1.4% of rows of 2.
+ */
+export function settleAcross(
+  w: WasmInstance,
+  op: WasmOp,
+  flagged: number,
+  y: Float32Array | Float64Array,
+  done: Uint8Array,
+  d0: number,
+  count: number,
+  st: number,
+  yb: number,
+  x: number,
+  n: number,
+): void {
+  done.fill(1, d0, d0 + count);
+  if (op === OP_LOG_SUM_EXP) y.set(w.f32.subarray(yb >> 2, (yb >> 2) + count), d0);
+  if (flagged === 0) return;
   const f64 = w.f64;
-  for (let j = 0; j < count; j++) done[d0 + j] = 1;
+  for (let j = 0, i = st >> 3; j < count; j++, i += 4) {
+    if (f64[i + 3] === 0) continue;
+    if (op === OP_LOG_SUM_EXP && Number.isFinite(f64[i] as number)) {
+      w.k.stats_exact(x + j * n * 4, st + j * 32, 1, n);
+      y[d0 + j] = (f64[i] as number) + Math.log1p((f64[i + 1] as number) + (f64[i + 2] as number));
+    } else done[d0 + j] = 0;
+  }
+}
+
+/**
+ * After a kernel on `count` slices whose stats start at byte offset st (default 0): done[d0 + j] = 1 for each slice
+ * computed, 0 for each special one (left to the JS kernel); for log-sum-exp, y[d0 + j] = m + log1p(r) of each computed
+ * slice (`exact`: the kernels were exact, no slice is left to JS for cancellation).
+ */
+export function settle(
+  w: WasmInstance,
+  op: WasmOp,
+  specials: number,
+  y: Float32Array | Float64Array,
+  done: Uint8Array,
+  d0: number,
+  count: number,
+  st = 0,
+  exact = false,
+): void {
+  const f64 = w.f64.subarray(st >> 3);
+  done.fill(1, d0, d0 + count);
   if (specials > 0) for (let j = 0; j < count; j++) if (f64[j * 4 + 3] !== 0) done[d0 + j] = 0;
   if (op !== OP_LOG_SUM_EXP) return;
   for (let j = 0; j < count; j++) {
-    if (done[d0 + j] === 1) y[d0 + j] = (f64[j * 4] as number) + Math.log1p((f64[j * 4 + 1] as number) + (f64[j * 4 + 2] as number));
+    if (done[d0 + j] === 0) continue;
+    const m = f64[j * 4] as number;
+    const l = Math.log1p((f64[j * 4 + 1] as number) + (f64[j * 4 + 2] as number));
+    const v = m + l;
+    // Cancellation (m < 0, m + l ≪ l): the error of l is amplified by l/|m + l|; fast mode's terms carry float32 errors
+    // (2^-24 each), so beyond an amplification of 2 (measured: 4.1 ulp for [-0.878, -0.780, -2.509], m + l = -0.046)
+    // the slice goes to the JS kernel. Rare (1.4% of rows of 2, 0.2% of rows of 8 of 4·N(0,1) logits): the largest
+    // logit negative and about -l. logsumexp_rows_fast flags the same rows. Exact mode would give the same bits either
+    // way; callers that know it pass `exact` (runBlocks does not: it then redoes those few slices in JS).
+    if (!exact && m < 0 && 2 * Math.abs(v) < l) done[d0 + j] = 0;
+    else y[d0 + j] = v;
   }
 }
 
@@ -158,14 +316,15 @@ export function kernelRows(w: WasmInstance, op: WasmOp, exact: boolean, xb: numb
 }
 
 /**
- * The fast kernels across the c slices (columns) of a strip at byte offset x, rows `pitch` bytes apart, in place; st: slice
- * stats, a: 16·c bytes of accumulators. Returns the special slices.
+ * The kernels across the c slices (columns; c a multiple of 4) of a strip at byte offset x, rows `pitch` bytes apart, in
+ * place; st: slice stats (32·c bytes), a: {@link colsScratch} bytes of accumulators. Returns the special slices.
  */
 export function kernelCols(w: WasmInstance, op: WasmOp, exact: boolean, x: number, n: number, c: number, pitch: number, st: number, a: number): number {
   const k = w.k;
-  if (exact) throw new Error("kernelCols: no exact across-slices kernel yet (runsAcross never asks for one)");
-  if (op === OP_SOFTMAX) return k.softmax_cols_fast(x, n, c, pitch, st, a);
-  const specials = k.stats_cols_fast(x, n, c, pitch, st, a);
+  if (exact) acrossCount.exact += c;
+  else acrossCount.fast += c;
+  if (op === OP_SOFTMAX) return exact ? k.softmax_cols_exact(x, n, c, pitch, st, a) : k.softmax_cols_fast(x, n, c, pitch, st, a);
+  const specials = exact ? k.stats_cols_exact(x, n, c, pitch, st, a) : k.stats_cols_fast(x, n, c, pitch, st, a);
   if (op === OP_LOG_SOFTMAX) {
     const f64 = w.f64;
     // m and L = log1p(r) of slice j at a + 8·j and a + 8·(c + j), for logsoftmax_cols_fast
@@ -173,7 +332,8 @@ export function kernelCols(w: WasmInstance, op: WasmOp, exact: boolean, x: numbe
       f64[o + j] = f64[i] as number;
       f64[o + c + j] = Math.log1p((f64[i + 1] as number) + (f64[i + 2] as number));
     }
-    k.logsoftmax_cols_fast(x, n, c, pitch, a);
+    if (exact) k.logsoftmax_cols_exact(x, n, c, pitch, a);
+    else k.logsoftmax_cols_fast(x, n, c, pitch, a);
   }
   return specials;
 }
@@ -199,19 +359,23 @@ function runBlocks(
   // Rows of wide blocks copied `pitch` floats apart: a pitch of a multiple of 256 bytes maps the rows a tile touches to the
   // same cache sets, which made the transposes up to 10× slower (measured: 1.37 vs 0.14 ns/element for inner = 16384);
   // for narrower blocks the row-by-row copies cost more than they save.
-  const pitch = inner % 64 === 0 && inner >= 2048 ? inner + 4 : inner;
+  // The fast kernels on short slices (4 ≤ n < 32) run across them (lanes hold 4 slices; accumulators at xb, 16·cols
+  // bytes): the row kernel runs rows under 16 in scalar code, and this measured 1.08-3.2× faster there for softmax,
+  // 1.06-3.1× for log-softmax and log-sum-exp; at n = 32 even, beyond slower (README, "Dispatch rules"). The exact ones
+  // likewise (2 ≤ n ≤ EXACT_ACROSS_MAX), also where inner is not a multiple of 4: rows are then copied in padded to a
+  // multiple of 4 floats, and the pads' columns computed and ignored.
+  const across = runsAcross(exact, n) && (exact || inner % 4 === 0);
+  const pad = across && inner % 4 !== 0;
+  const pitch = pad ? (inner + 3) & ~3 : inner % 64 === 0 && inner >= 2048 ? inner + 4 : inner;
   const cols = Math.min(inner, Math.max(4, Math.floor(CHUNK / n / 4) * 4));
+  const cols4 = (cols + 3) & ~3;
   const st = 0;
-  const s = (cols * 32 + 15) & ~15;
-  const xb = op === OP_SOFTMAX && exact ? s + ((n * 8 + 15) & ~15) : s;
-  const tb = xb + ((cols * n * 4 + 15) & ~15);
+  const s = (cols4 * 32 + 15) & ~15;
+  const xb = op === OP_SOFTMAX && exact && !across ? s + ((n * 8 + 15) & ~15) : s;
+  const tb = xb + (((across ? colsScratch(op, exact, n, cols4) : cols * n * 4) + 15) & ~15);
   if (!ensureMemory(w, tb + n * pitch * 4)) return false;
   const k = w.k;
   const t0 = tb >> 2;
-  // The fast kernels on short slices (4 ≤ n < 32) run across them (lanes hold 4 slices; accumulators at xb, 16·cols
-  // bytes): the row kernel runs rows under 16 in scalar code, and this measured 1.08-3.2× faster there for softmax,
-  // 1.06-3.1× for log-softmax and log-sum-exp; at n = 32 even, beyond slower (README, "Dispatch rules").
-  const across = inner % 4 === 0 && runsAcross(exact, n);
   for (let o = 0; o < outer; o++) {
     const base = o * block;
     const f32 = w.f32;
@@ -226,10 +390,11 @@ function runBlocks(
         }
       }
     }
+    if (pad) for (let r = 0; r < n; r++) f32.fill(0, t0 + r * pitch + inner, t0 + (r + 1) * pitch);
     for (let j0 = 0; j0 < inner; j0 += cols) {
       const c = Math.min(cols, inner - j0);
       if (!across) k.transpose(tb + j0 * 4, xb, n, c, pitch, n);
-      const specials = across ? kernelCols(w, op, exact, tb + j0 * 4, n, c, pitch * 4, st, xb) : kernelRows(w, op, exact, xb, xb, s, st, c, n);
+      const specials = across ? kernelCols(w, op, exact, tb + j0 * 4, n, (c + 3) & ~3, pitch * 4, st, xb) : kernelRows(w, op, exact, xb, xb, s, st, c, n);
       settle(w, op, specials, y, done, o * inner + j0, c);
       if (op !== OP_LOG_SUM_EXP && !across) k.transpose(xb, tb + j0 * 4, c, n, n, pitch);
     }

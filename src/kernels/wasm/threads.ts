@@ -20,6 +20,25 @@
  * (Node and workers), or spins on Atomics.load (a browser's main thread,
  * where waiting is not allowed). Node-only modules are loaded with a guarded
  * dynamic import, so this file is safe to bundle for browsers.
+ *
+ * **Worker failure** (a worker that crashed, was terminated, or stalls): a
+ * call never hangs and never returns a partial result.
+ * - A worker claims each task (state 1 → 2) before running it; after its own
+ *   share the caller runs every task still unclaimed itself, so a worker that
+ *   is dead before the call (or merely slow to wake) costs no wait. One that
+ *   has not woken once in WAIT_MIN_MS while tasks waited for it counts as dead.
+ * - A worker that claimed a task has until a deadline, WAIT_MIN_MS +
+ *   WAIT_SHARES × the caller's own share, to finish it (checked on each
+ *   wake-up of Atomics.wait, given the time left as its timeout, or every 1024
+ *   spins). One that misses it (stalled, killed mid-task) or throws (it
+ *   reports state 4) fails the call; one whose 'error' / 'exit' /
+ *   'messageerror' event arrived between calls fails the next call.
+ * - A failed call tears the pool down (threads() is 1 until the next
+ *   setThreads(n > 1) builds a new one) and runThreaded returns false: the
+ *   hooks then redo the whole call on the calling thread with the
+ *   single-thread instance and its own memory, so slices a dead worker
+ *   half-wrote, and anything a stalled one still writes into the shared
+ *   memory, are never read; lastBackend() has no ×N.
  */
 import type { Layout } from "../../tensor/layout.js";
 import { dispatchState } from "./backend.js";
@@ -34,8 +53,29 @@ const T_STATS = 3;
 const T_FINISH = 4;
 const T_SCALE = 5;
 const T_EXIT = 9;
-/** int32 fields per thread slot: state, task, exact, a, b, c, d, rows, n, flag, variant (0 SIMD128, 1 relaxed). */
+/**
+ * int32 fields per thread slot: state, task, exact, a, b, c, d, rows, n, flag, variant (0 SIMD128, 1 relaxed), fault (a
+ * test seam, {@link threadTesting}; 0 in use), wake-ups (counted by the worker).
+ */
 const SLOT = 16;
+/** Slot states: idle (or done), posted, claimed by the worker, taken back by the caller, the worker threw. */
+const S_IDLE = 0;
+const S_POSTED = 1;
+const S_RUNNING = 2;
+const S_STOLEN = 3;
+const S_FAILED = 4;
+/**
+ * The deadline of a worker that claimed its task: WAIT_MIN_MS + WAIT_SHARES × the time the caller took for its own
+ * (equal) share, counted from when the caller starts waiting for it. Measured over 3.8·10^4 waits (2-core machine, load
+ * average 2-6 with other jobs and busy loops, 2-64 threads, rows of 2^18 to 4·10^6 floats): a healthy worker finished
+ * at most 136 ms after the caller began to wait (most within 11 ms); with shares of ≥ 1 ms, at most 16 shares
+ * after. A deadline missed by a healthy but slow worker costs speed only (the call is redone on one thread, and the pool
+ * until the next setThreads), never a wrong result.
+ */
+const WAIT_MIN_MS = 2000;
+const WAIT_SHARES = 100;
+/** A worker that has not reported ready by then failed to start (setThreads then resolves 1). */
+const SPAWN_TIMEOUT_MS = 30_000;
 
 /**
  * Runs one task on the kernels `k` with `f64` over their memory. Its source is
@@ -55,7 +95,20 @@ function runTask(
   flag: number,
   v: number,
 ): void {
-  if (t === 0) {
+  if (!exact && t <= 2 && flag === 0 && n < (t === 2 ? 25 : 16) && rows >= 4) {
+    // Fast, short rows (n < 16, log-sum-exp n ≤ 24: slices.ts rowsAcross): four rows per vector, fused; the last rows
+    // mod 4 below.
+    const r4 = rows & ~3;
+    if (t === 0) k.softmax_rows_fast(a, a, d, r4, n);
+    else if (t === 1) k.logsoftmax_rows_fast(a, a, d, r4, n);
+    else {
+      // float32 results over the rows' first floats (each group's written after it is read), then into st[1]
+      k.logsumexp_rows_fast(a, a, d, r4, n);
+      const f32 = new Float32Array(f64.buffer);
+      for (let r = 0, i = d >> 3, j = a >> 2; r < r4; r++, i += 4) f64[i + 1] = f32[j + r] as number;
+    }
+    if (r4 < rows) runTask(k, f64, t, exact, a + r4 * n * 4, c, d + r4 * 32, rows - r4, n, flag, v);
+  } else if (t === 0) {
     // T_SOFTMAX (flag: skip the scaling pass)
     if (exact) k.softmax_exact(a, a, c, d, rows, n, flag);
     else k.softmax_fast(a, a, c, d, rows, n, flag);
@@ -67,6 +120,11 @@ function runTask(
       for (let r = 0, i = d >> 3; r < rows; r++, i += 4) {
         if (f64[i + 3] !== 0) continue;
         const l = Math.log1p((f64[i + 1] as number) + (f64[i + 2] as number));
+        // fast log-sum-exp that cancels (slices.ts, settle): flagged, the caller hands the slice to the JS kernel
+        if (t === 2 && !exact && (f64[i] as number) < 0 && 2 * Math.abs((f64[i] as number) + l) < l) {
+          f64[i + 3] = 1;
+          continue;
+        }
         f64[i + 1] = t === 2 ? (f64[i] as number) + l : l;
       }
       if (t === 1) {
@@ -87,31 +145,59 @@ function runTask(
 
 const WORKER_SOURCE = `"use strict";
 const runTask = ${runTask.toString()};
-function start(d, post) {
+function start(d, post, quit) {
   const ks = d.bytes.map((b) => b && new WebAssembly.Instance(new WebAssembly.Module(b), { env: { memory: d.memory } }).exports);
   const ctl = new Int32Array(d.control);
   const par = new Float64Array(d.params);
   const b = d.id * ${SLOT};
   post("ready");
   for (;;) {
-    Atomics.wait(ctl, b, 0);
+    const s = Atomics.load(ctl, b);
+    // Idle, or taken back by the caller: wait for the next task.
+    if (s !== ${S_POSTED}) {
+      Atomics.wait(ctl, b, s);
+      Atomics.add(ctl, b + 12, 1);
+      continue;
+    }
+    if (Atomics.compareExchange(ctl, b, ${S_POSTED}, ${S_RUNNING}) !== ${S_POSTED}) continue;
     const t = ctl[b + 1];
     if (t === ${T_EXIT}) return;
-    runTask(ks[ctl[b + 10]], new Float64Array(d.memory.buffer), t, ctl[b + 2] === 1, ctl[b + 3], ctl[b + 5], ctl[b + 6], ctl[b + 7], ctl[b + 8], ctl[b + 9], par[d.id]);
-    Atomics.store(ctl, b, 0);
+    try {
+      const fault = ctl[b + 11];
+      if (fault !== 0) {
+        // Test seam (threadTesting): half-write the task's floats, then stall (1), exit (2) or throw (3).
+        const a = ctl[b + 3] >> 2;
+        new Float32Array(d.memory.buffer).fill(NaN, a, a + ((ctl[b + 7] * ctl[b + 8]) >> 1));
+        if (fault === 1) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
+        if (fault === 2) return quit();
+        throw new Error("softmax: test fault");
+      }
+      runTask(ks[ctl[b + 10]], new Float64Array(d.memory.buffer), t, ctl[b + 2] === 1, ctl[b + 3], ctl[b + 5], ctl[b + 6], ctl[b + 7], ctl[b + 8], ctl[b + 9], par[d.id]);
+    } catch {
+      // Reported to the caller, which finishes the call itself and tears the pool down.
+      Atomics.store(ctl, b, ${S_FAILED});
+      Atomics.notify(ctl, b);
+      return;
+    }
+    Atomics.store(ctl, b, ${S_IDLE});
     Atomics.notify(ctl, b);
   }
 }
 if (typeof require === "function") {
   const wt = require("node:worker_threads");
-  start(wt.workerData, (m) => wt.parentPort.postMessage(m));
+  start(wt.workerData, (m) => wt.parentPort.postMessage(m), () => process.exit(1));
 } else {
-  self.onmessage = (e) => start(e.data, (m) => self.postMessage(m));
+  self.onmessage = (e) => start(e.data, (m) => self.postMessage(m), () => self.close());
 }
 `;
 
 interface WorkerLike {
   terminate(): unknown;
+}
+
+/** Set by a worker's 'error', 'exit' or 'messageerror' event: the pool is torn down before its next call. */
+interface Health {
+  broken: boolean;
 }
 
 interface Pool {
@@ -128,24 +214,72 @@ interface Pool {
   ctl: Int32Array;
   par: Float64Array;
   canBlock: boolean;
+  health: Health;
+  /** Per worker: since when (performance.now()) every task posted to it was taken back by the caller (NaN: none was). */
+  lateSince: Float64Array;
+  /** Per worker: its wake-up count when that streak began. */
+  wakes: Int32Array;
 }
 
 let pool: Pool | null = null;
+
+type FaultKind = "stall" | "exit" | "throw" | "terminate";
+
+/**
+ * Internal test seam (not exported by the package): `fault` makes worker `worker` (≥ 1) fail on the `at`-th task posted
+ * to it from now (1: the next): it half-writes the task's floats, then stalls forever ("stall"), exits its thread
+ * ("exit"), throws ("throw"), or stalls until the caller calls its `terminate()` once it has claimed the task
+ * ("terminate": a real kill in the middle of a call). `workers()` are the pool's workers (to terminate them between
+ * calls); `events` lists the last 64 things the pool detected (for tests and timing scripts).
+ */
+export const threadTesting = {
+  fault: null as { worker: number; at: number; kind: FaultKind } | null,
+  workers: (): readonly WorkerLike[] => pool?.workers ?? [],
+  events: [] as string[],
+};
 
 function isNode(): boolean {
   return typeof process === "object" && typeof process.versions === "object" && typeof process.versions.node === "string";
 }
 
-/** Starts one worker and resolves when its instance is ready. */
-async function spawn(id: number, data: Record<string, unknown>): Promise<WorkerLike> {
+/** Keeps the last 64 events. */
+function log(event: string): void {
+  if (threadTesting.events.length >= 64) threadTesting.events.shift();
+  threadTesting.events.push(event);
+}
+
+function note(health: Health, event: string): void {
+  if (!health.broken) log(event);
+  health.broken = true;
+}
+
+/** Starts one worker and resolves when its instance is ready; a failure after that marks `health` broken. */
+async function spawn(id: number, data: Record<string, unknown>, health: Health): Promise<WorkerLike> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = (w: WorkerLike, reject: (e: Error) => void): void => {
+    timer = setTimeout(() => {
+      w.terminate();
+      reject(new Error("softmax: a worker did not start in time"));
+    }, SPAWN_TIMEOUT_MS);
+  };
   if (isNode()) {
     const spec = "node:worker_threads";
     const { Worker } = (await import(/* @vite-ignore */ spec)) as typeof import("node:worker_threads");
     const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { ...data, id } });
-    await new Promise<void>((resolve, reject) => {
-      w.once("message", () => resolve());
-      w.once("error", reject);
-    });
+    // Listeners for the whole life of the worker: an 'error' event without one would throw in the host process.
+    w.on("error", (e) => note(health, `worker ${id} error: ${String(e)}`));
+    w.on("messageerror", () => note(health, `worker ${id} messageerror`));
+    w.on("exit", (code) => note(health, `worker ${id} exit ${code}`));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        late(w, reject);
+        w.once("message", () => resolve());
+        w.once("error", reject);
+        w.once("exit", () => reject(new Error("softmax: a worker exited while starting")));
+      });
+    } finally {
+      clearTimeout(timer);
+    }
     w.unref();
     return w;
   }
@@ -153,6 +287,7 @@ async function spawn(id: number, data: Record<string, unknown>): Promise<WorkerL
   try {
     const w = new Worker(url);
     await new Promise<void>((resolve, reject) => {
+      late(w, reject);
       w.onmessage = () => resolve();
       w.onerror = () => {
         w.terminate();
@@ -160,8 +295,15 @@ async function spawn(id: number, data: Record<string, unknown>): Promise<WorkerL
       };
       w.postMessage({ ...data, id });
     });
+    w.onmessage = null;
+    w.onerror = (e) => {
+      e.preventDefault();
+      note(health, `worker ${id} error: ${e.message}`);
+    };
+    w.onmessageerror = () => note(health, `worker ${id} messageerror`);
     return w;
   } finally {
+    clearTimeout(timer);
     URL.revokeObjectURL(url);
   }
 }
@@ -169,14 +311,23 @@ async function spawn(id: number, data: Record<string, unknown>): Promise<WorkerL
 /** Stops every worker. */
 function stop(): void {
   if (pool === null) return;
+  // Events of workers stopped on purpose say nothing about a later pool.
+  pool.health.broken = true;
   for (let i = 0; i < pool.workers.length; i++) {
     const b = (i + 1) * SLOT;
     pool.ctl[b + 1] = T_EXIT;
-    Atomics.store(pool.ctl, b, 1);
+    Atomics.store(pool.ctl, b, S_POSTED);
     Atomics.notify(pool.ctl, b);
     pool.workers[i]?.terminate();
   }
   pool = null;
+}
+
+/** Tears a broken pool down: later calls run on the calling thread until setThreads(n > 1) builds a new pool. */
+function abandon(why: string): void {
+  log(why);
+  stop();
+  dispatchState.threads = 1;
 }
 
 /**
@@ -186,9 +337,13 @@ function stop(): void {
  * (browsers that are not cross-origin isolated, or whose Content-Security-Policy
  * refuses blob: workers), never rejecting. With n > 1 it also loads the
  * kernels ({@link initWasm}), so calls made after it resolves run on WASM.
+ * Where a worker later fails (crashes, is terminated, stalls), the call it was
+ * part of still returns the one-thread result, the pool is torn down and
+ * {@link threads} is 1: calling setThreads(n) again builds a new pool.
  */
 export async function setThreads(n: number): Promise<number> {
   const want = Math.max(1, Math.min(64, Math.floor(Number.isFinite(n) ? n : 1)));
+  if (pool?.health.broken) abandon("setThreads: the pool was broken");
   if (want === 1 || (pool !== null && want <= pool.size)) {
     // Fewer threads: the spare workers stay parked (unref'd, blocked in Atomics.wait), ready for a later setThreads.
     if (pool !== null) pool.active = want;
@@ -199,6 +354,8 @@ export async function setThreads(n: number): Promise<number> {
   dispatchState.threads = 1;
   const browserOk = typeof Worker === "function" && (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
   if (typeof SharedArrayBuffer !== "function" || (!isNode() && !browserOk)) return 1;
+  const health: Health = { broken: false };
+  let workers: WorkerLike[] = [];
   try {
     // Loads the kernels (a browser's main thread loads them asynchronously only): calls after this resolves run on WASM.
     await initWasm();
@@ -212,10 +369,11 @@ export async function setThreads(n: number): Promise<number> {
     const control = new SharedArrayBuffer(want * SLOT * 4);
     const params = new SharedArrayBuffer(want * 8);
     const data = { bytes, memory, control, params };
-    const started = await Promise.allSettled(Array.from({ length: want - 1 }, (_, i) => spawn(i + 1, data)));
-    const workers = started.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
+    const started = await Promise.allSettled(Array.from({ length: want - 1 }, (_, i) => spawn(i + 1, data, health)));
+    workers = started.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
     if (workers.length < want - 1) {
       // One failed (a browser's CSP forbidding blob: workers, a worker limit): the others would stay blocked forever.
+      health.broken = true;
       for (const w of workers) w.terminate();
       return 1;
     }
@@ -223,16 +381,31 @@ export async function setThreads(n: number): Promise<number> {
     // Asynchronously: a browser's main thread may refuse a synchronous instantiation (runtime.ts, instantiateAsync).
     const inst = await instantiateAsync(mod, memory);
     const relaxed = relaxedMod === null ? null : await instantiateAsync(relaxedMod, memory);
-    pool = { active: want, size: want, workers, inst, relaxed, use: 0, ctl: new Int32Array(control), par: new Float64Array(params), canBlock };
+    pool = {
+      active: want,
+      size: want,
+      workers,
+      inst,
+      relaxed,
+      use: 0,
+      ctl: new Int32Array(control),
+      par: new Float64Array(params),
+      canBlock,
+      health,
+      lateSince: new Float64Array(want).fill(Number.NaN),
+      wakes: new Int32Array(want),
+    };
     dispatchState.threads = want;
     return want;
   } catch {
-    stop();
+    // Workers started before a later step failed would stay blocked forever.
+    health.broken = true;
+    for (const w of workers) w.terminate();
     return 1;
   }
 }
 
-/** The number of threads in use (1: the calling thread alone). */
+/** The number of threads in use (1: the calling thread alone, also after a worker failed; setThreads rebuilds). */
 export function threads(): number {
   return pool?.active ?? 1;
 }
@@ -244,6 +417,21 @@ export function stopThreads(): void {
 }
 
 type Args = [number, number, number, number, number, number, number, number];
+
+/** The worker given a test fault (threadTesting): the caller waits until it has claimed the task (or 0: none). */
+let faulty = 0;
+/** Whether the caller then kills it ("terminate"). */
+let kill = false;
+
+/** The test fault (threadTesting.fault) of the task now posted to worker i: 0 none, 1 stall, 2 exit, 3 throw. */
+function faultFor(i: number): number {
+  const f = threadTesting.fault;
+  if (f === null || f.worker !== i || --f.at > 0) return 0;
+  threadTesting.fault = null;
+  faulty = i;
+  kill = f.kind === "terminate";
+  return f.kind === "exit" ? 2 : f.kind === "throw" ? 3 : 1;
+}
 
 /** Posts task `t` to worker i (≥ 1) with its [a, b, c, d, rows, n, flag, v]. */
 function post(p: Pool, i: number, t: number, exact: boolean, args: Args): void {
@@ -259,12 +447,13 @@ function post(p: Pool, i: number, t: number, exact: boolean, args: Args): void {
   p.ctl[b + 8] = n;
   p.ctl[b + 9] = flag;
   p.ctl[b + 10] = p.use;
+  p.ctl[b + 11] = faultFor(i);
   p.par[i] = v;
-  Atomics.store(p.ctl, b, 1);
+  Atomics.store(p.ctl, b, S_POSTED);
   Atomics.notify(p.ctl, b);
 }
 
-/** Runs task `t` on the calling thread (thread 0). */
+/** Runs task `t` on the calling thread (its own share, thread 0, or a task no worker claimed). */
 function runHere(p: Pool, t: number, exact: boolean, args: Args): void {
   const [a0, , c0, d0, rows, n, flag, v] = args;
   // Both instances share one memory: p.inst's views (refreshed by ensureMemory) serve the relaxed one too.
@@ -272,36 +461,80 @@ function runHere(p: Pool, t: number, exact: boolean, args: Args): void {
   if (rows > 0 || t === T_SCALE) runTask(k, p.inst.f64, t, exact, a0, c0, d0, rows, n, flag, v);
 }
 
-/** Waits until worker i has finished its task. */
-function wait(p: Pool, i: number): void {
+const now = (): number => performance.now();
+
+/**
+ * Waits until worker i, which claimed its task, has finished it (true), or has failed: threw, or is still at it after
+ * `slackMs` (false). The deadline is checked on each wake-up of Atomics.wait (given the time left as its timeout), or
+ * every 1024 spins on a browser's main thread (a clock read per 1024 loads: the loop stays as tight as before).
+ */
+function wait(p: Pool, i: number, slackMs: number): boolean {
+  const ctl = p.ctl;
   const b = i * SLOT;
+  if (Atomics.load(ctl, b) !== S_RUNNING) return Atomics.load(ctl, b) === S_IDLE;
+  const deadline = now() + slackMs;
   if (p.canBlock) {
-    while (Atomics.load(p.ctl, b) !== 0) Atomics.wait(p.ctl, b, 1);
+    for (let left = slackMs; left > 0 && Atomics.load(ctl, b) === S_RUNNING; left = deadline - now()) Atomics.wait(ctl, b, S_RUNNING, left);
   } else {
-    while (Atomics.load(p.ctl, b) !== 0) {
-      // A browser's main thread may not block: spin.
-    }
+    // A browser's main thread may not block: spin.
+    for (let spins = 1; Atomics.load(ctl, b) === S_RUNNING; spins++) if ((spins & 1023) === 0 && now() > deadline) break;
   }
+  return Atomics.load(ctl, b) === S_IDLE;
 }
 
 /**
  * Runs task `t` on every thread: `args(i)` gives thread i's [a, b, c, d, rows, n, flag, v]; thread 0 is the caller.
  * `before(i)` runs on the calling thread just before thread i's task starts (copying that thread's input in: the
  * workers start while the caller still copies), `after(i)` just after it ends (the caller copies its own output out
- * while the workers finish).
+ * while the workers finish). After its own share the caller runs every task no worker has claimed yet. Returns false,
+ * having torn the pool down, where a worker failed (threw, or missed its deadline): the shared memory then holds
+ * nothing usable, and the caller redoes the whole call on its own instance.
  */
-function parallel(p: Pool, t: number, exact: boolean, args: (i: number) => Args, before?: (i: number) => void, after?: (i: number) => void): void {
+function parallel(p: Pool, t: number, exact: boolean, args: (i: number) => Args, before?: (i: number) => void, after?: (i: number) => void): boolean {
+  const posted = now();
   for (let i = p.active - 1; i >= 1; i--) {
     before?.(i);
     post(p, i, t, exact, args(i));
   }
+  if (faulty > 0) {
+    // Test seam: let the faulty worker claim its task (the caller would otherwise take it back), maybe kill it in it.
+    const b = faulty * SLOT;
+    for (const until = now() + 10_000; Atomics.load(p.ctl, b) === S_POSTED && now() < until; );
+    if (kill) p.workers[faulty - 1]?.terminate();
+    faulty = 0;
+  }
   before?.(0);
+  const t0 = now();
   runHere(p, t, exact, args(0));
+  const slack = WAIT_MIN_MS + WAIT_SHARES * (now() - t0);
   after?.(0);
   for (let i = 1; i < p.active; i++) {
-    wait(p, i);
+    const b = i * SLOT;
+    if (Atomics.compareExchange(p.ctl, b, S_POSTED, S_STOLEN) === S_POSTED) {
+      // Not claimed yet (a worker slow to wake, or dead): the caller runs it, and the worker will skip it.
+      runHere(p, t, exact, args(i));
+      Atomics.store(p.ctl, b, S_IDLE);
+      Atomics.notify(p.ctl, b);
+      log(`worker ${i}: task taken back`);
+      const wakes = Atomics.load(p.ctl, b + 12);
+      if (Number.isNaN(p.lateSince[i] as number) || wakes !== p.wakes[i]) {
+        p.lateSince[i] = posted;
+        p.wakes[i] = wakes;
+      } else if (now() - (p.lateSince[i] as number) > WAIT_MIN_MS) {
+        // Not woken once in that time while tasks waited for it (a worker killed between calls, where no event says so):
+        // this call is complete; the next one tears the pool down.
+        note(p.health, `worker ${i} did not wake in ${WAIT_MIN_MS} ms`);
+      }
+    } else if (!wait(p, i, slack)) {
+      const state = Atomics.load(p.ctl, b);
+      abandon(state === S_FAILED ? `worker ${i} threw` : `worker ${i} missed its deadline (${slack.toFixed(0)} ms)`);
+      return false;
+    } else {
+      p.lateSince[i] = Number.NaN;
+    }
     after?.(i);
   }
+  return true;
 }
 
 /**
@@ -321,6 +554,11 @@ export function runThreaded(
 ): boolean {
   const p = pool;
   if (p === null || p.active < 2 || (variant === "relaxed" && p.relaxed === null)) return false;
+  if (p.health.broken) {
+    // A worker reported an error or exited since the last call.
+    abandon("a worker failed between calls");
+    return false;
+  }
   p.use = variant === "relaxed" ? 1 : 0;
   const T = p.active;
   const n = layout.n;
@@ -334,7 +572,7 @@ export function runThreaded(
     const task = op === OP_SOFTMAX ? T_SOFTMAX : op === OP_LOG_SOFTMAX ? T_LOG_SOFTMAX : T_LOG_SUM_EXP;
     const first = (i: number): number => Math.floor((i * slices) / T);
     // Each thread's rows are copied in just before it starts and out as soon as it ends, so copies overlap compute.
-    parallel(
+    const ok = parallel(
       p,
       task,
       exact,
@@ -342,6 +580,7 @@ export function runThreaded(
       (i) => copyIn(w, x, layout, first(i), first(i + 1) - first(i), (xb >> 2) + first(i) * n, mask),
       op === OP_LOG_SUM_EXP ? undefined : (i) => copyOut(w, y, layout, first(i), first(i + 1) - first(i), (xb >> 2) + first(i) * n),
     );
+    if (!ok) return false;
     const f64 = w.f64;
     for (let r = 0; r < slices; r++) done[r] = f64[r * 4 + 3] === 0 ? 1 : 0;
     if (op === OP_LOG_SUM_EXP) {
@@ -362,7 +601,7 @@ export function runThreaded(
   // Each chunk is copied in just before its thread starts on it (masked rows: all at once, copyIn works on whole rows).
   if (mask !== null) copyIn(w, x, layout, 0, 1, xb >> 2, mask);
   const f32 = w.f32;
-  parallel(
+  const ok = parallel(
     p,
     op === OP_SOFTMAX ? T_SOFTMAX : T_STATS,
     exact,
@@ -372,6 +611,7 @@ export function runThreaded(
     },
     mask !== null ? undefined : (i) => f32.set(x.subarray(bounds[i] as number, bounds[i + 1] as number), (xb >> 2) + (bounds[i] as number)),
   );
+  if (!ok) return false;
   const f64 = w.f64;
   let M = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < T; i++) {
@@ -399,8 +639,8 @@ export function runThreaded(
       r += (1 + rc) * e;
     }
   }
-  done[0] = 1;
   if (op === OP_LOG_SUM_EXP) {
+    done[0] = 1;
     y[0] = M + Math.log1p(r);
     return true;
   }
@@ -411,34 +651,41 @@ export function runThreaded(
   };
   if (op === OP_SOFTMAX) {
     const c = (exact ? 1 : 2 ** -64) / (1 + r);
-    parallel(
-      p,
-      T_SCALE,
-      exact,
-      (i) => {
-        const [a, s, len] = chunk(i);
-        return [a, 0, s, 0, 1, len, 0, (scaleOf[i] as number) * c];
-      },
-      undefined,
-      out,
-    );
+    if (
+      !parallel(
+        p,
+        T_SCALE,
+        exact,
+        (i) => {
+          const [a, s, len] = chunk(i);
+          return [a, 0, s, 0, 1, len, 0, (scaleOf[i] as number) * c];
+        },
+        undefined,
+        out,
+      )
+    )
+      return false;
   } else {
     const L = Math.log1p(r);
     for (let i = 0; i < T; i++) {
       f64[i * 4] = M;
       f64[i * 4 + 1] = L;
     }
-    parallel(
-      p,
-      T_FINISH,
-      exact,
-      (i) => {
-        const [a, , len] = chunk(i);
-        return [a, 0, 0, i * 32, 1, len, 0, 0];
-      },
-      undefined,
-      out,
-    );
+    if (
+      !parallel(
+        p,
+        T_FINISH,
+        exact,
+        (i) => {
+          const [a, , len] = chunk(i);
+          return [a, 0, 0, i * 32, 1, len, 0, 0];
+        },
+        undefined,
+        out,
+      )
+    )
+      return false;
   }
+  done[0] = 1;
   return true;
 }
