@@ -148,26 +148,29 @@ export function logSumExp(x: Logits, options?: LogSumExpOptions): LogSumExpResul
   }
   const nothing = policy === "nan" ? Number.NaN : Number.NEGATIVE_INFINITY;
   const done = wasmLogSumExp(flat.data, value, layout, mask, t, weights !== null, o.precision);
-  forEachSlice(layout, (off, stride, slice) => {
-    if (done !== null && (done === ALL_DONE || done[slice] === 1)) {
-      if (sign) sign[slice] = 1;
-      return;
-    }
-    let v: number;
-    if (weights) {
-      v = weightedLogSumExpKernel(flat.data, weights, off, stride, layout.n, mask, nothing);
-      const s = weightedSign;
-      if (sign) sign[slice] = s;
-      else if (s < 0) v = Number.NaN;
-    } else {
-      v = logSumExpKernel(flat.data, off, stride, layout.n, mask, t, nothing);
-      if (sign) sign[slice] = v !== v ? Number.NaN : v === Number.NEGATIVE_INFINITY ? 0 : 1;
-    }
-    if (policy === "error" && nothingCounted && layout.n > 0) {
-      throw new SoftmaxError({ code: "FULLY_MASKED", fn, arg: "x", path: axes.length === 1 ? slicePath(slice, shape, axes[0] as number) : `[${slice}]` });
-    }
-    value[slice] = v;
-  });
+  // Every slice computed in WASM: no loop over the slices (for 65536 rows of 2 it cost about a third of the call).
+  if (done === ALL_DONE) sign?.fill(1);
+  else
+    forEachSlice(layout, (off, stride, slice) => {
+      if (done !== null && done[slice] === 1) {
+        if (sign) sign[slice] = 1;
+        return;
+      }
+      let v: number;
+      if (weights) {
+        v = weightedLogSumExpKernel(flat.data, weights, off, stride, layout.n, mask, nothing);
+        const s = weightedSign;
+        if (sign) sign[slice] = s;
+        else if (s < 0) v = Number.NaN;
+      } else {
+        v = logSumExpKernel(flat.data, off, stride, layout.n, mask, t, nothing);
+        if (sign) sign[slice] = v !== v ? Number.NaN : v === Number.NEGATIVE_INFINITY ? 0 : 1;
+      }
+      if (policy === "error" && nothingCounted && layout.n > 0) {
+        throw new SoftmaxError({ code: "FULLY_MASKED", fn, arg: "x", path: axes.length === 1 ? slicePath(slice, shape, axes[0] as number) : `[${slice}]` });
+      }
+      value[slice] = v;
+    });
   const result = fromFlat(value, outShape, flat.kind) as LogSumExpResult;
   if (!sign) return result;
   return { value: result, sign: fromFlat(sign, outShape, flat.kind.type === "tensor" ? { ...flat.kind, float32: false } : flat.kind) as LogSumExpResult };

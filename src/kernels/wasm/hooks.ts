@@ -97,7 +97,11 @@ function run(op: WasmOp, exact: boolean, x: Float32Array, y: Float32Array, layou
   const threads = dispatchState.threads;
   // Threads take last-axis work only: along another axis the pool would gather the slices element by element in
   // JavaScript, which measured 2.5-3.3× slower than one thread's tiled transposes (runBlocks).
-  if (threads > 1 && layout.inner === 1 && x.length >= THREAD_MIN_ELEMENTS && runThreaded(op, exact, x, y, layout, mask, done, variant)) {
+  // Short exact rows (n < 16) and fast log-sum-exp rows of 2 or 3 stay on one thread: its four-rows-per-vector kernels beat
+  // two threads of row kernels (measured, 2^21 floats: 2 threads 0.35-0.91× of one for exact n = 2-15, 0.82× for fast
+  // log-sum-exp n = 2; from n = 16 exact 1.02-1.44×, beyond 24 1.35-1.78×).
+  const shortRows = layout.n < (exact ? 16 : op === OP_LOG_SUM_EXP ? 4 : 0);
+  if (threads > 1 && layout.inner === 1 && !shortRows && x.length >= THREAD_MIN_ELEMENTS && runThreaded(op, exact, x, y, layout, mask, done, variant)) {
     dispatchState.last = `${mode}×${threads}`;
     return allDone(done);
   }
