@@ -149,22 +149,6 @@ function expV(exact, direct = false) {
   return out.join("\n");
 }
 
-/** Scalar e^{d} (+ correction) for tails. */
-function expScalarFunc(exact) {
-  const c = exact ? MINIMAX11 : MINIMAX6;
-  const deg = c.length - 1;
-  let poly = `(f64.const ${c[deg]})`;
-  for (let i = deg - 1; i >= 0; i--) poly = `(f64.add (f64.mul ${poly} (local.get $r)) (f64.const ${c[i]}))`;
-  return `
-  (func $exp_${exact ? "exact" : "fast"} (param $d f64) (param $l f64) (result f64) (local $t f64) (local $r f64) (local $e f64)
-    (local.set $d (f64.max (local.get $d) (f64.const ${CLAMP})))
-    (local.set $t (f64.add (f64.mul (local.get $d) (f64.const ${INV_LN2})) (f64.const ${SHIFT})))
-    (local.set $r (f64.sub (local.get $t) (f64.const ${SHIFT})))
-    (local.set $r (f64.sub (f64.sub (local.get $d) (f64.mul (local.get $r) (f64.const ${LN2_HI}))) (f64.mul (local.get $r) (f64.const ${LN2_LO}))))
-    (local.set $e (f64.mul ${poly} (f64.reinterpret_i64 (i64.shl (i64.reinterpret_f64 (local.get $t)) (i64.const 52)))))
-    (f64.add (local.get $e) (f64.mul (local.get $e) (local.get $l))))`;
-}
-
 /** Scalar e^{x - K·ln2} for the tails of exact mode's direct loop: the vector loop's instructions ($c = clamp, $s1 = SHIFT - K). */
 function expDirectFunc() {
   const c = MINIMAX11;
@@ -1787,8 +1771,6 @@ export function generateWat(shared = false, relaxedSimd = false) {
   ${ROWMAX}
   ${ROWMAX_V}
   ${TRANSPOSE}
-  ${expScalarFunc(true)}
-  ${expScalarFunc(false)}
   ${expDirectFunc()}
   ${withConstants(softmaxFunc(true))}
   ${withConstants(softmaxFastFunc())}
