@@ -7,18 +7,14 @@
  */
 import fc from "fast-check";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { lastBackend, logSoftmax, logSumExp, setBackend, softmax, wasmSupported } from "../../src/index.js";
+import { lastBackend, setBackend, wasmSupported } from "../../src/index.js";
 import { acrossCount, acrossSlices, runsAcross } from "../../src/kernels/wasm/slices.js";
+import { ALL, axisSlices, diffs, type Fn, runFn } from "./helpers.js";
 import { logits, ran, referenceRow, ulpError, WASM } from "./reference.js";
-
-type Fn = "softmax" | "logSoftmax" | "logSumExp";
-const FNS = { softmax, logSoftmax, logSumExp } as const;
-const ALL: Fn[] = ["softmax", "logSoftmax", "logSumExp"];
 
 /** fn along axis 1 of [outer, n, inner] with a forced backend (exact precision); the flat result. */
 function run(fn: Fn, x: Float32Array, shape: number[], options: Record<string, unknown>, backend: "js" | typeof WASM): Float32Array {
-  setBackend(backend);
-  return (FNS[fn]({ data: x, shape }, { axis: 1, ...options }) as { data: Float32Array }).data;
+  return runFn(fn, x, shape, { axis: 1, ...options }, backend);
 }
 
 /** The WASM result, and how many slices the exact across-slices kernels ran for it. */
@@ -27,21 +23,6 @@ function across(fn: Fn, x: Float32Array, shape: number[], options: Record<string
   const y = run(fn, x, shape, { precision: "exact", ...options }, WASM);
   expect(lastBackend()).toBe(ran("exact"));
   return { y, ran: acrossCount.exact - before };
-}
-
-/** Flat indices of every slice along axis 1 of [outer, n, inner]. */
-function slices(shape: number[]): number[][] {
-  const [outer, n, inner] = shape as [number, number, number];
-  const out: number[][] = [];
-  for (let o = 0; o < outer; o++) for (let j = 0; j < inner; j++) out.push(Array.from({ length: n }, (_, k) => o * n * inner + k * inner + j));
-  return out;
-}
-
-/** Indices where a and b differ as values (Object.is: -0 ≠ +0, NaN = NaN). */
-function diffs(a: Float32Array, b: Float32Array): number[] {
-  const out: number[] = [];
-  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) out.push(i);
-  return out;
 }
 
 const size = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
@@ -134,7 +115,7 @@ describe("exact mode across short slices of a non-last axis", () => {
     let worst = 0;
     for (const [c, { shape, scale, shift }] of randomCases(20260, 24).entries()) {
       const x = shifted(size(shape), 300 + c, scale, shift);
-      const all = slices(shape);
+      const all = axisSlices(shape);
       const refs = all.map((idx) => referenceRow(idx.map((i) => x[i] as number)));
       for (const fn of ALL) {
         const js = run(fn, x, shape, {}, "js");
@@ -226,7 +207,7 @@ describe("exact mode across short slices of a non-last axis", () => {
     }
     for (const fn of ALL) {
       const { y } = across(fn, x, shape);
-      slices(shape).forEach((idx, s) => {
+      axisSlices(shape).forEach((idx, s) => {
         const ref = referenceRow(idx.map((i) => x[i] as number));
         if (fn === "logSumExp") expect(ulpError(y[s] as number, ref.logSumExp), `${fn} slice ${s}`).toBeLessThanOrEqual(0.5);
         else

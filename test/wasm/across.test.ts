@@ -6,40 +6,12 @@
  */
 import fc from "fast-check";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { lastBackend, logSoftmax, logSumExp, setBackend, softmax, wasmSupported } from "../../src/index.js";
+import { lastBackend, setBackend, wasmSupported } from "../../src/index.js";
+import { axisSlices, badFast, type Fn, runFn } from "./helpers.js";
 import { logits, ran, referenceRow, ulpError, WASM } from "./reference.js";
 
 function run(x: Float32Array, shape: number[], options: Record<string, unknown>, backend: "js" | typeof WASM): Float32Array {
   return runFn("softmax", x, shape, options, backend);
-}
-
-type Fn = "softmax" | "logSoftmax" | "logSumExp";
-const FNS = { softmax, logSoftmax, logSumExp } as const;
-
-function runFn(fn: Fn, x: Float32Array, shape: number[], options: Record<string, unknown>, backend: "js" | typeof WASM): Float32Array {
-  setBackend(backend);
-  return (FNS[fn]({ data: x, shape }, options) as { data: Float32Array }).data;
-}
-
-/** Flat indices of every slice along axis 1 of [outer, n, inner]. */
-function slices(shape: number[]): number[][] {
-  const [outer, n, inner] = shape as [number, number, number];
-  const out: number[][] = [];
-  for (let o = 0; o < outer; o++) for (let j = 0; j < inner; j++) out.push(Array.from({ length: n }, (_, k) => o * n * inner + k * inner + j));
-  return out;
-}
-
-/** Fast mode against the JS kernel: special and zero outputs identical (or a flushed tiny value), others ≤ limit ulp. */
-function badFast(js: Float32Array, fast: Float32Array, limit: number): number {
-  let bad = 0;
-  for (let i = 0; i < js.length; i++) {
-    const a = js[i] as number;
-    const b = fast[i] as number;
-    if (!Number.isFinite(a) || a === 0) {
-      if (!(Object.is(a, b) || (a === 0 && Math.abs(b) <= 2 ** -148))) bad++;
-    } else if (ulpError(b, a) > limit) bad++;
-  }
-  return bad;
 }
 
 /**
@@ -123,7 +95,7 @@ describe("fast softmax across short slices of a non-last axis", () => {
         expect(lastBackend()).toBe(ran("fast"));
         let worst = 0;
         // every slice of the small shapes, every 7th of the wide one (decimal.js is slow)
-        const all = slices(shape);
+        const all = axisSlices(shape);
         for (let s = 0; s < all.length; s += all.length > 1000 ? 7 : 1) {
           const idx = all[s] as number[];
           const ref = referenceRow(idx.map((i) => x[i] as number)).softmax;
@@ -208,7 +180,7 @@ describe("fast logSoftmax and logSumExp across short slices of a non-last axis",
         expect(lastBackend()).toBe(ran("fast"));
         const worst = [0, 0];
         // every slice of the small shapes, every 13th of the wide one (decimal.js is slow)
-        const all = slices(shape);
+        const all = axisSlices(shape);
         for (let s = 0; s < all.length; s += all.length > 1000 ? 13 : 1) {
           const idx = all[s] as number[];
           const ref = referenceRow(idx.map((i) => x[i] as number));
@@ -235,7 +207,7 @@ describe("fast logSoftmax and logSumExp across short slices of a non-last axis",
     for (const fn of FAST) {
       const y = runFn(fn, x, shape, { axis: 1, precision: "fast" }, WASM);
       expect(lastBackend()).toBe(ran("fast"));
-      slices(shape).forEach((idx, s) => {
+      axisSlices(shape).forEach((idx, s) => {
         const ref = referenceRow(idx.map((i) => x[i] as number));
         if (fn === "logSumExp") expect(ulpError(y[s] as number, ref.logSumExp), `${fn} slice ${s}`).toBeLessThanOrEqual(2.5);
         else

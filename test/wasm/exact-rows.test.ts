@@ -8,26 +8,15 @@
 import fc from "fast-check";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { D, logSoftmax as decimalLogSoftmax, exact } from "../../reference/decimal.mjs";
-import { lastBackend, logSoftmax, logSumExp, setBackend, softmax, wasmSupported } from "../../src/index.js";
+import { lastBackend, setBackend, wasmSupported } from "../../src/index.js";
 import { ensureMemory, type WasmInstance, wasmInstance } from "../../src/kernels/wasm/runtime.js";
 import { acrossSlices } from "../../src/kernels/wasm/slices.js";
+import { ALL, diffs, type Fn, runFn } from "./helpers.js";
 import { logits, ran, referenceRow, ulp32, ulpError, VARIANT, WASM } from "./reference.js";
-
-type Fn = "softmax" | "logSoftmax" | "logSumExp";
-const FNS = { softmax, logSoftmax, logSumExp } as const;
-const ALL: Fn[] = ["softmax", "logSoftmax", "logSumExp"];
 
 /** fn over a [rows, n] float32 tensor (exact precision) with a forced backend; the flat result. */
 function run(fn: Fn, x: Float32Array, rows: number, n: number, backend: "js" | typeof WASM): Float32Array {
-  setBackend(backend);
-  return (FNS[fn]({ data: x, shape: [rows, n] }, { precision: "exact" }) as { data: Float32Array }).data;
-}
-
-/** Indices where a and b differ as values (Object.is: -0 ≠ +0). */
-function diffs(a: Float32Array, b: Float32Array): number[] {
-  const out: number[] = [];
-  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) out.push(i);
-  return out;
+  return runFn(fn, x, [rows, n], { precision: "exact" }, backend);
 }
 
 /** The kernels of the module variant under test. */

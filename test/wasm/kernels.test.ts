@@ -5,19 +5,11 @@
  */
 import fc from "fast-check";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { lastBackend, logSoftmax, logSumExp, setBackend, softmax, wasmSupported } from "../../src/index.js";
+import { lastBackend, logSoftmax, setBackend, softmax, wasmSupported } from "../../src/index.js";
+import { type Fn, runFn as run } from "./helpers.js";
 import { logits, ran, referenceRow, ulpError, WASM } from "./reference.js";
 
-type Fn = "softmax" | "logSoftmax" | "logSumExp";
-const FNS = { softmax, logSoftmax, logSumExp } as const;
 const MODES = ["exact", "fast"] as const;
-
-/** Runs fn on a [rows, n] float32 tensor with a forced backend; returns the flat result. */
-function run(fn: Fn, data: Float32Array, shape: number[], options: Record<string, unknown>, backend: "js" | typeof WASM): Float32Array {
-  setBackend(backend);
-  const r = (FNS[fn] as (x: unknown, o: unknown) => unknown)({ data, shape }, options) as { data: Float32Array };
-  return r.data;
-}
 
 beforeAll(() => {
   expect(wasmSupported()).toBe(true);

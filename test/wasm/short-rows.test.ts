@@ -11,40 +11,13 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import wabtInit from "wabt";
 import { generateWat } from "../../scripts/wasm-kernels.mjs";
-import { createWasmArena, lastBackend, logSoftmax, logSumExp, setBackend, setThreads, softmax, THREAD_MIN_ELEMENTS } from "../../src/index.js";
+import { createWasmArena, lastBackend, setBackend, setThreads, THREAD_MIN_ELEMENTS } from "../../src/index.js";
 import { acrossCount, OP_LOG_SOFTMAX, OP_LOG_SUM_EXP, OP_SOFTMAX, rowsAcross, rowsAcrossCount, runsAcross } from "../../src/kernels/wasm/slices.js";
+import { ALL, badFast, diffs, FNS, runFn as run } from "./helpers.js";
 import { logits, ran, referenceRow, ulpError, useWasmBackend, VARIANT, WASM } from "./reference.js";
 
-type Fn = "softmax" | "logSoftmax" | "logSumExp";
-const FNS = { softmax, logSoftmax, logSumExp } as const;
-const ALL: Fn[] = ["softmax", "logSoftmax", "logSumExp"];
 const OPS = { softmax: OP_SOFTMAX, logSoftmax: OP_LOG_SOFTMAX, logSumExp: OP_LOG_SUM_EXP } as const;
 const I = Number.POSITIVE_INFINITY;
-
-function run(fn: Fn, x: Float32Array, shape: number[], options: Record<string, unknown>, backend: "js" | typeof WASM): Float32Array {
-  setBackend(backend);
-  return ((FNS[fn] as (x: unknown, o: unknown) => unknown)({ data: x, shape }, options) as { data: Float32Array }).data;
-}
-
-/** Indices where a and b differ in any bit (NaN payloads aside: any NaN equals any NaN). */
-function differences(a: Float32Array, b: Float32Array): number[] {
-  const out: number[] = [];
-  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) out.push(i);
-  return out;
-}
-
-/** Fast mode against the JS kernel: special and zero outputs identical (or a flushed tiny value), others ≤ limit ulp. */
-function badFast(js: Float32Array, fast: Float32Array, limit: number): number {
-  let bad = 0;
-  for (let i = 0; i < js.length; i++) {
-    const a = js[i] as number;
-    const b = fast[i] as number;
-    if (!Number.isFinite(a) || a === 0) {
-      if (!(Object.is(a, b) || (a === 0 && Math.abs(b) <= 2 ** -148))) bad++;
-    } else if (ulpError(b, a) > limit) bad++;
-  }
-  return bad;
-}
 
 /** Worst error of fast softmax / logSoftmax / logSumExp of rows × n logits x against decimal.js, every `step`-th row. */
 function worstFast(x: Float32Array, rows: number, n: number, ys: Float32Array[], step = 1): number[] {
@@ -105,7 +78,7 @@ describe("short rows and row tails along the last axis", () => {
         const exact = run(fn, x, [rows, n], { precision: "exact" }, WASM);
         expect(lastBackend()).toBe(ran("exact"));
         expect(acrossCount.exact > before, `${fn} n = ${n} across`).toBe(rowsAcross(true, n));
-        expect(differences(js, exact), `${fn} n = ${n}`).toEqual([]);
+        expect(diffs(js, exact), `${fn} n = ${n}`).toEqual([]);
       }
     }
     for (const n of [2, 3, 8, 31]) expect(rowsAcross(true, n)).toBe(runsAcross(true, n));
@@ -133,7 +106,7 @@ describe("short rows and row tails along the last axis", () => {
             const y = run(fn, x, [rows, n], { onFullyMasked, precision }, WASM);
             expect(lastBackend()).toBe(ran(precision));
             const where = `${fn} ${precision} n = ${n} ${onFullyMasked}`;
-            if (precision === "exact") expect(differences(js, y), where).toEqual([]);
+            if (precision === "exact") expect(diffs(js, y), where).toEqual([]);
             else expect(badFast(js, y, 2.5), where).toBe(0);
             const at = (r: number, k: number) => (fn === "logSumExp" ? r : r * n + k);
             for (const r of specials)
@@ -198,7 +171,7 @@ describe("short rows and row tails along the last axis", () => {
             const y = run(fn, x, [rows, n], { where, onFullyMasked, precision }, WASM);
             expect(lastBackend()).toBe(ran(precision));
             const label = `${fn} ${precision} n = ${n} ${onFullyMasked}`;
-            if (precision === "exact") expect(differences(js, y), label).toEqual([]);
+            if (precision === "exact") expect(diffs(js, y), label).toEqual([]);
             else expect(badFast(js, y, 2.5), label).toBe(0);
             if (fn === "logSumExp") expect(Object.is(y[10], js[10]), label).toBe(true);
             else for (let i = 0; i < size; i++) if (data[i] === 0) expect(Object.is(y[i], js[i]), `${label} [${i}]`).toBe(true);
@@ -257,7 +230,7 @@ describe("short rows and row tails along the last axis", () => {
             fn === "logSumExp" ? { precision } : { precision, out: x },
           ).data;
           expect(lastBackend()).toBe(ran(precision));
-          expect(differences(copied, fn === "logSumExp" ? y : x), `${fn} ${precision} n = ${n}`).toEqual([]);
+          expect(diffs(copied, fn === "logSumExp" ? y : x), `${fn} ${precision} n = ${n}`).toEqual([]);
           expect(Array.from(guard)).toEqual([7, 7, 7, 7]);
         }
       }
@@ -282,7 +255,7 @@ describe("short rows and row tails along the last axis", () => {
       ALL.forEach((fn, f) => {
         const two = run(fn, x, [rows, n], { precision: "exact" }, WASM);
         expect(lastBackend(), `${fn} n = ${n}`).toBe(n < 16 ? ran("exact") : `${ran("exact")}×2`);
-        expect(differences(one[f] as Float32Array, two), `${fn} n = ${n}`).toEqual([]);
+        expect(diffs(one[f] as Float32Array, two), `${fn} n = ${n}`).toEqual([]);
       });
       const worst = worstFast(x, rows, n, fast, 997);
       ALL.forEach((fn, f) => {
@@ -346,7 +319,7 @@ describe("short rows and row tails along the last axis", () => {
             const fast = run(fn, x, [rows, n], { precision: "fast" }, WASM);
             const fastRan = lastBackend() === ran("fast");
             const exact = run(fn, x, [rows, n], { precision: "exact" }, WASM);
-            return fastRan && lastBackend() === ran("exact") && badFast(js, fast, 2.5) === 0 && differences(js, exact).length === 0;
+            return fastRan && lastBackend() === ran("exact") && badFast(js, fast, 2.5) === 0 && diffs(js, exact).length === 0;
           });
         },
       ),
