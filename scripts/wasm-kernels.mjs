@@ -164,47 +164,6 @@ function expDirectFunc() {
     (f64.mul ${poly} (f64.reinterpret_i64 (i64.shl (i64.reinterpret_f64 (local.get $t)) (i64.const 52)))))`;
 }
 
-/**
- * The maximum of n floats at $p (NaN if any is NaN). pmax is one instruction (f32x4.max's NaN rules cost several),
- * so NaNs are tracked apart: an OR of x ≠ x.
- */
-const ROWMAX = `
-  (func $rowmax (param $p i32) (param $n i32) (result f32)
-    (local $end i32) (local $m0 v128) (local $m1 v128) (local $m2 v128) (local $m3 v128) (local $u v128) (local $v v128) (local $m f32)
-    (local.set $m0 (v128.const f32x4 -inf -inf -inf -inf))
-    (local.set $m1 (local.get $m0)) (local.set $m2 (local.get $m0)) (local.set $m3 (local.get $m0))
-    (local.set $end (i32.add (local.get $p) (i32.shl (i32.and (local.get $n) (i32.const -16)) (i32.const 2))))
-    (block $done (loop $next
-      (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
-      (local.set $v (v128.load (local.get $p)))
-      (local.set $m0 (f32x4.pmax (local.get $m0) (local.get $v)))
-      (local.set $u (v128.or (local.get $u) (f32x4.ne (local.get $v) (local.get $v))))
-      (local.set $v (v128.load offset=16 (local.get $p)))
-      (local.set $m1 (f32x4.pmax (local.get $m1) (local.get $v)))
-      (local.set $u (v128.or (local.get $u) (f32x4.ne (local.get $v) (local.get $v))))
-      (local.set $v (v128.load offset=32 (local.get $p)))
-      (local.set $m2 (f32x4.pmax (local.get $m2) (local.get $v)))
-      (local.set $u (v128.or (local.get $u) (f32x4.ne (local.get $v) (local.get $v))))
-      (local.set $v (v128.load offset=48 (local.get $p)))
-      (local.set $m3 (f32x4.pmax (local.get $m3) (local.get $v)))
-      (local.set $u (v128.or (local.get $u) (f32x4.ne (local.get $v) (local.get $v))))
-      (local.set $p (i32.add (local.get $p) (i32.const 64)))
-      (br $next)))
-    ;; lanes combined with pmax too (one instruction each; NaNs are tracked in $u, and the sign of a zero maximum never
-    ;; shows in any result: x - m and the count of maxima are the same for m = +0 and m = -0)
-    (local.set $m0 (f32x4.pmax (f32x4.pmax (local.get $m0) (local.get $m1)) (f32x4.pmax (local.get $m2) (local.get $m3))))
-    (local.set $m0 (f32x4.pmax (local.get $m0) (i8x16.shuffle ${lanes32(2, 3, 0, 1)} (local.get $m0) (local.get $m0))))
-    (local.set $m0 (f32x4.pmax (local.get $m0) (i8x16.shuffle ${lanes32(1, 0, 3, 2)} (local.get $m0) (local.get $m0))))
-    (local.set $m (f32x4.extract_lane 0 (local.get $m0)))
-    (if (v128.any_true (local.get $u)) (then (local.set $m (f32.const nan))))
-    (local.set $end (i32.add (local.get $end) (i32.shl (i32.and (local.get $n) (i32.const 15)) (i32.const 2))))
-    (block $done (loop $next
-      (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
-      (local.set $m (f32.max (local.get $m) (f32.load (local.get $p))))
-      (local.set $p (i32.add (local.get $p) (i32.const 4)))
-      (br $next)))
-    (local.get $m))`;
-
 /** The floats of a row's last, partial vector (n & 3 of them, 1 to 3): the fast kernels' tails (see loadPart). */
 const REM = "(i32.and (local.get $n) (i32.const 3))";
 /**
@@ -223,11 +182,12 @@ const storePart = (p, v, rem) => `(if (i32.eq ${rem} (i32.const 1))
     (else (v128.store64_lane 0 ${p} ${v}) (if (i32.eq ${rem} (i32.const 3)) (then (v128.store32_lane offset=8 2 ${p} ${v})))))`;
 
 /**
- * The fast kernels' maximum of n floats at $p (NaN if any is NaN), as $rowmax but with no scalar code: after the loop
- * of 16 floats, one vector at a time, then the partial last vector (lanes past the row -Infinity, see loadPart).
+ * The maximum of n floats at $p (NaN if any is NaN), with no scalar code: a loop of 16 floats, then one vector at a
+ * time, then the partial last vector (lanes past the row -Infinity, see loadPart). pmax is one instruction (f32x4.max's
+ * NaN rules cost several), so NaNs are tracked apart: an OR of x ≠ x.
  */
-const ROWMAX_V = `
-  (func $rowmax_v (param $p i32) (param $n i32) (result f32)
+const ROWMAX = `
+  (func $rowmax (param $p i32) (param $n i32) (result f32)
     (local $end i32) (local $m0 v128) (local $m1 v128) (local $m2 v128) (local $m3 v128) (local $u v128) (local $v v128) (local $m f32)
     (local.set $m0 (v128.const f32x4 -inf -inf -inf -inf))
     (local.set $m1 (local.get $m0)) (local.set $m2 (local.get $m0)) (local.set $m3 (local.get $m0))
@@ -260,7 +220,8 @@ const ROWMAX_V = `
       (local.set $v ${loadPart("(local.get $p)", REM)})
       (local.set $m1 (f32x4.pmax (local.get $m1) (local.get $v)))
       (local.set $u (v128.or (local.get $u) (f32x4.ne (local.get $v) (local.get $v))))))
-    ;; lanes combined with pmax (NaNs are tracked in $u; the sign of a zero maximum never shows, see $rowmax)
+    ;; lanes combined with pmax too (one instruction each; NaNs are tracked in $u, and the sign of a zero maximum never
+    ;; shows in any result: x - m and the count of maxima are the same for m = +0 and m = -0)
     (local.set $m0 (f32x4.pmax (f32x4.pmax (local.get $m0) (local.get $m1)) (f32x4.pmax (local.get $m2) (local.get $m3))))
     (local.set $m0 (f32x4.pmax (local.get $m0) (i8x16.shuffle ${lanes32(2, 3, 0, 1)} (local.get $m0) (local.get $m0))))
     (local.set $m0 (f32x4.pmax (local.get $m0) (i8x16.shuffle ${lanes32(1, 0, 3, 2)} (local.get $m0) (local.get $m0))))
@@ -588,7 +549,7 @@ function softmaxFastFunc() {
     ${ROW_LOCALS} @@DECL@@
     @@INIT@@
     (local.set $yr (local.get $y))
-    ${ROW_BEGIN_FAST()}
+    ${ROW_BEGIN}
       ${pass2Fast(true, "(i32.const 1)")}
       (f64.store offset=8 (local.get $str) (local.get $rh))
       (f64.store offset=16 (local.get $str) (f64.const 0))
@@ -606,7 +567,7 @@ function statsFastFunc() {
   (func (export "stats_fast") (param $x i32) (param $st i32) (param $rows i32) (param $n i32) (result i32)
     ${ROW_LOCALS} @@DECL@@
     @@INIT@@
-    ${ROW_BEGIN_FAST()}
+    ${ROW_BEGIN}
       ${pass2Fast(false, "(i32.const 1)")}
       (f64.store offset=8 (local.get $str) (local.get $rh))
       (f64.store offset=16 (local.get $str) (f64.const 0))
@@ -748,9 +709,6 @@ const ROW_BEGIN = `
             (f64.store offset=24 (local.get $str) (f64.const 1))
             (local.set $specials (i32.add (local.get $specials) (i32.const 1)))
             (br $row_done)))`;
-
-/** The fast kernels' row loop header: the maximum without scalar code ($rowmax_v). */
-const ROW_BEGIN_FAST = () => ROW_BEGIN.replace("(call $rowmax ", "(call $rowmax_v ");
 
 const ROW_END = (advanceY) => `)
       (local.set $row (i32.add (local.get $row) (i32.const 1)))
@@ -1752,6 +1710,96 @@ function rowsFastFunc(kind) {
     (local.get $specials))`;
 }
 
+/**
+ * Degree-8 near-minimax for stats_lse_exact, c0 = 1: relative error 8.2e-13 (2^-40.2) on |r| ≤ 1.0005·ln2/2
+ * (scripts/fit-exp.py 8). slices.ts (LSE_TERM_ERROR) bounds the kernel's error with it: change both together.
+ */
+const MINIMAX8 = [
+  "1",
+  "0.999999999983002",
+  "0.5000000000459962",
+  "0.1666666687385061",
+  "0.04166666453072561",
+  "0.00833326864829433",
+  "0.0013889155498124314",
+  "0.00019914740924899897",
+  "2.4732914865762628e-05",
+];
+
+/**
+ * stats_lse_exact(x, st, rows, n) → special rows: a cheaper stats_exact for log-sum-exp alone. Per row m, r = S - 1
+ * (S = Σ e^{x - m}), 0, flag (as stats_exact, but rl = 0 and no count of maxima): the direct loop only (K = round(m/ln2) in
+ * [-1000, 2000], else r = NaN: the caller recomputes the row with stats_exact), the degree-8 polynomial, plain float64
+ * sums (each iteration's terms as a tree, into one accumulator; no compensation). Its error is bounded a priori
+ * (slices.ts, lseRows): the caller keeps y = m + log1p(r) only where that bound cannot move it across a float32 rounding
+ * boundary, and recomputes the other rows with stats_exact. The tail runs pairs of floats (v128.load64_zero), then an odd float (its empty lane masked).
+ */
+function statsLseFunc() {
+  const c = MINIMAX8;
+  const deg = c.length - 1;
+  const expTerms = (vn) => {
+    const L = (f) => Array.from({ length: vn }, (_, j) => f(j)).join("\n");
+    const out = [
+      L((j) => set(`d${j}`, `(f64x2.pmax ${get(`a${j}`)} ${get("CV")})`)),
+      L((j) => set(`t${j}`, madd("f64x2", get(`d${j}`), splat(INV_LN2), get("S1V")))),
+      L((j) => set(`k${j}`, `(f64x2.sub ${get(`t${j}`)} ${get("S1V")})`)),
+      L((j) => set(`d${j}`, nmadd("f64x2", get(`k${j}`), splat(LN2_HI), get(`d${j}`)))),
+      L((j) => set(`d${j}`, nmadd("f64x2", get(`k${j}`), splat(LN2_LO), get(`d${j}`)))),
+      L((j) => set(`k${j}`, madd("f64x2", get(`d${j}`), splat(c[deg]), splat(c[deg - 1])))),
+    ];
+    for (let i = deg - 2; i >= 0; i--) out.push(L((j) => set(`k${j}`, madd("f64x2", get(`k${j}`), get(`d${j}`), splat(c[i])))));
+    out.push(L((j) => set(`d${j}`, `(f64x2.mul ${get(`k${j}`)} (i64x2.shl ${get(`t${j}`)} (i32.const 52)))`)));
+    return out.join("\n");
+  };
+  const all = (f) => Array.from({ length: V }, (_, j) => f(j)).join("\n");
+  // an iteration's V terms summed as a tree into one accumulator: V accumulators (fewer additions per term) measured
+  // 1.2-1.55× slower (register pressure; SIMD128 V = 8 slower than stats_exact)
+  const tree = (lo, hi) => (hi - lo === 1 ? get(`d${lo}`) : `(f64x2.add ${tree(lo, (lo + hi) / 2)} ${tree((lo + hi) / 2, hi)})`);
+  return `
+  (func (export "stats_lse_exact") (param $x i32) (param $st i32) (param $rows i32) (param $n i32) (result i32)
+    ${ROW_LOCALS} @@DECL@@
+    @@INIT@@
+    ${ROW_BEGIN}
+      (f64.store offset=16 (local.get $str) (f64.const 0))
+      (local.set $K (f64.nearest (f64.mul (local.get $m) (f64.const ${INV_LN2}))))
+      (if (i32.and (f64.ge (local.get $K) (f64.const -1000)) (f64.le (local.get $K) (f64.const 2000)))
+        (then
+          (local.set $CV (f64x2.splat (f64.sub (f64.mul (local.get $K) (f64.const ${LN2})) (f64.const 709))))
+          (local.set $S1V (f64x2.splat (f64.sub (f64.const ${SHIFT}) (local.get $K))))
+          ;; em = e^{m - K·ln2}: the maxima's term, by the same instructions
+          (local.set $a0 (f64x2.splat (local.get $m)))
+          ${expTerms(1)}
+          (local.set $em (f64x2.extract_lane 0 (local.get $d0)))
+          ${set("s0", splat(0))}
+          (local.set $p (local.get $xr))
+          (local.set $end (i32.add (local.get $xr) (i32.shl (i32.and (local.get $n) (i32.const ${-2 * V})) (i32.const 2))))
+          (block $done (loop $next
+            (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+            ${all((j) => set(`a${j}`, `(f64x2.promote_low_f32x4 (v128.load64_zero offset=${8 * j} (local.get $p)))`))}
+            ${expTerms(V)}
+            ${set("s0", `(f64x2.add ${get("s0")} ${tree(0, V)})`)}
+            (local.set $p (i32.add (local.get $p) (i32.const ${8 * V})))
+            (br $next)))
+          (local.set $end (i32.add (local.get $xr) (i32.shl (local.get $n) (i32.const 2))))
+          (block $done (loop $next
+            (br_if $done (i32.gt_u (i32.add (local.get $p) (i32.const 8)) (local.get $end)))
+            (local.set $a0 (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $p))))
+            ${expTerms(1)}
+            (local.set $s0 (f64x2.add (local.get $s0) (local.get $d0)))
+            (local.set $p (i32.add (local.get $p) (i32.const 8)))
+            (br $next)))
+          (if (i32.lt_u (local.get $p) (local.get $end))
+            (then
+              (local.set $a0 (f64x2.promote_low_f32x4 (v128.load32_zero (local.get $p))))
+              ${expTerms(1)}
+              (local.set $s0 (f64x2.add (local.get $s0) (v128.and (local.get $d0) ${constant("i64x2 -1 0")})))))
+          ;; S = S'/em, r = S - 1
+          (local.set $e (f64.div (f64.add (f64x2.extract_lane 0 (local.get $s0)) (f64x2.extract_lane 1 (local.get $s0))) (local.get $em)))
+          (f64.store offset=8 (local.get $str) (f64.sub (local.get $e) (f64.const 1))))
+        (else (f64.store offset=8 (local.get $str) (f64.const nan))))
+    ${ROW_END(false)}`;
+}
+
 function withConstants(text) {
   const { decl, init } = constantLocals();
   return text.replace("@@DECL@@", decl).replace("@@INIT@@", init);
@@ -1769,12 +1817,12 @@ export function generateWat(shared = false, relaxedSimd = false) {
 (module
   ${memory}
   ${ROWMAX}
-  ${ROWMAX_V}
   ${TRANSPOSE}
   ${expDirectFunc()}
   ${withConstants(softmaxFunc(true))}
   ${withConstants(softmaxFastFunc())}
   ${withConstants(statsFunc(true))}
+  ${withConstants(statsLseFunc())}
   ${withConstants(statsFastFunc())}
   ${withConstants(logSoftmaxFunc(true))}
   ${withConstants(logSoftmaxFastFunc())}

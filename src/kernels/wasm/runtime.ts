@@ -27,6 +27,8 @@ export interface KernelExports {
   scale_fast(x: number, y: number, n: number, c: number): void;
   transpose(src: number, dst: number, rows: number, cols: number, srcPitch: number, dstPitch: number): void;
   stats_exact(x: number, st: number, rows: number, n: number): number;
+  /** Exact log-sum-exp's cheaper statistics (slices.ts, lseRows): m, r = S - 1 (NaN: recompute), 0, flag. */
+  stats_lse_exact(x: number, st: number, rows: number, n: number): number;
   stats_fast(x: number, st: number, rows: number, n: number): number;
   logsoftmax_exact(x: number, y: number, st: number, rows: number, n: number): void;
   logsoftmax_fast(x: number, y: number, st: number, rows: number, n: number): void;

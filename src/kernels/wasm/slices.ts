@@ -299,12 +299,68 @@ export function settle(
 }
 
 /**
+ * Exact log-sum-exp's rows through stats_lse_exact (off: stats_exact for every row; a seam for timing scripts and tests),
+ * and the rows it left to stats_exact since the module loaded ({@link lseRows}).
+ */
+export const lseCheap = { on: true, fallbacks: 0 };
+
+/**
+ * A bound on the relative error of S = 1 + r from stats_lse_exact, besides the sums' roundings: twice a term's (the
+ * degree-8 polynomial's 2^-40.15 on a grid of 1001 points, taken as 2^-39; the Cody–Waite reduction and the Horner steps'
+ * roundings, under 8·2^-53: the maxima's term em divides the others, so its error counts too), plus the division by em
+ * and r = S - 1 (2·2^-53). scripts/wasm-kernels.mjs, statsLseFunc: change both together.
+ */
+const LSE_TERM_ERROR = 2 * (2 ** -39 + 8 * 2 ** -53) + 2 * 2 ** -53;
+
+/**
+ * A bound e on |y' - y| for exact log-sum-exp's rows through stats_lse_exact: y the exact value of a row of n floats, y'
+ * = m + l in float64, l = Math.log1p(r) of the kernel's r. Its terms:
+ * - S's relative error ε ≤ LSE_TERM_ERROR + γ_d, every term being added d ≤ n/2 + 64 times at most (n/(2V) iterations
+ *   per lane, the iteration's tree, the tail's pairs and odd float, the two lanes; d·2^-53 < 0.01: γ_d ≤ 1.01·d·2^-53);
+ *   clamped or subnormal terms (x below K·ln2 - 709, scales whose exponent field is 0 or 1) miss at most 2^-1021 each,
+ *   n·2^-1020 of S ≥ 1 after the division by em ≥ 2^-0.5;
+ * - log1p's argument r' = r + ρ with |ρ| ≤ ε·S: |log1p(r') - log1p(r)| ≤ |ρ|/min(S, S') ≤ ε/(1 - ε) ≤ 1.01·ε;
+ * - Math.log1p (fdlibm: under 1 ulp, ≤ 2^-52·|l|), the sum m + l (2^-53·|y'|), and y' ± e in {@link lseRows} (2^-53
+ *   each): 2^-51·(|l| + |y'|) covers them.
+ */
+export function lseErrorBound(n: number, l: number, v: number): number {
+  return 1.01 * (LSE_TERM_ERROR + 1.01 * (n / 2 + 64) * 2 ** -53) + n * 2 ** -1020 + 2 ** -51 * (Math.abs(l) + Math.abs(v));
+}
+
+/**
+ * Exact log-sum-exp of `rows` rows of n floats at byte offset xb, stats at st: stats_lse_exact (no compensation, no
+ * count of maxima, a degree-8 polynomial; measured 1.3-1.45x faster than stats_exact) gives y' = m + log1p(r) with the
+ * a-priori bound e of {@link lseErrorBound} on |y' - y|. Where y' - 2e and y' + 2e round to the same float32 (rounding
+ * is monotone, so every value between them does, y included), the row keeps its stats: settle computes the same y' and
+ * rounds it. Elsewhere (y near a float32 rounding boundary, |y| tiny, a zero or subnormal result, K out of the direct
+ * loop's range: r = NaN) stats_exact computes the row again, as on every other exact path. Returns the special rows.
+ */
+function lseRows(w: WasmInstance, xb: number, st: number, rows: number, n: number): number {
+  const k = w.k;
+  let specials = k.stats_lse_exact(xb, st, rows, n);
+  const f64 = w.f64;
+  for (let r = 0, i = st >> 3; r < rows; r++, i += 4) {
+    if (f64[i + 3] !== 0) continue;
+    const l = Math.log1p((f64[i + 1] as number) + (f64[i + 2] as number));
+    const v = (f64[i] as number) + l;
+    // twice the bound: every rounding boundary then lies more than e from y, farther than the JS kernel's own float64
+    // value (m + log1p of a compensated r: a few 2^-53 of |m| + |l| and of S) can be from y, so it rounds the same way
+    const e = 2 * lseErrorBound(n, l, v);
+    if (Math.fround(v - e) === Math.fround(v + e)) continue;
+    lseCheap.fallbacks++;
+    specials += k.stats_exact(xb + r * n * 4, st + r * 32, 1, n);
+  }
+  return specials;
+}
+
+/**
  * The kernels on `rows` rows of n floats at byte offset xb, results at yb (log-sum-exp: none, only the stats); s: float64
  * scratch, st: row stats. Returns the special rows.
  */
 export function kernelRows(w: WasmInstance, op: WasmOp, exact: boolean, xb: number, yb: number, s: number, st: number, rows: number, n: number): number {
   const k = w.k;
   if (op === OP_SOFTMAX) return exact ? k.softmax_exact(xb, yb, s, st, rows, n, 0) : k.softmax_fast(xb, yb, s, st, rows, n, 0);
+  if (op === OP_LOG_SUM_EXP && exact && lseCheap.on) return lseRows(w, xb, st, rows, n);
   const specials = exact ? k.stats_exact(xb, st, rows, n) : k.stats_fast(xb, st, rows, n);
   if (op === OP_LOG_SOFTMAX) {
     const f64 = w.f64;
