@@ -995,6 +995,30 @@ const TRANSPOSE = `
       (br $rnext))))`;
 
 /**
+ * The fast kernels' e^{x - m}·2^64 of one vector, the general loop: x in $xf0, m in $MF, -m given as `negM`; d = x - m
+ * exact as a float32 pair (TwoSum), Cody–Waite, the degree-6 polynomial; the term in $kf0 (uses $df0, $tf0, $lf0).
+ */
+function expTwoSumF(negM) {
+  const c = MINIMAX6;
+  const out = [
+    set("df0", `(f32x4.sub ${get("xf0")} ${get("MF")})`),
+    set("tf0", `(f32x4.sub ${get("df0")} ${get("xf0")})`),
+    set("lf0", `(f32x4.add (f32x4.sub ${get("xf0")} (f32x4.sub ${get("df0")} ${get("tf0")})) (f32x4.sub ${negM} ${get("tf0")}))`),
+    // dl is zeroed where d is clamped (below -132.5 it may be huge: e·2^64 must stay 0) or -Infinity (dl NaN).
+    set("lf0", `(v128.and ${get("lf0")} (f32x4.gt ${get("df0")} ${splatF(CLAMP_F)}))`),
+    set("df0", `(f32x4.pmax ${get("df0")} ${splatF(CLAMP_F)})`),
+    set("tf0", madd("f32x4", get("df0"), splatF(INV_LN2_F), splatF(SHIFT_F))),
+    set("kf0", `(f32x4.sub ${get("tf0")} ${splatF(SHIFT_F)})`),
+    set("df0", nmadd("f32x4", get("kf0"), splatF(LN2_HI_F), get("df0"))),
+    set("df0", `(f32x4.add ${get("df0")} ${nmadd("f32x4", get("kf0"), splatF(LN2_LO_F), get("lf0"))})`),
+    set("kf0", madd("f32x4", get("df0"), splatF(c[6]), splatF(c[5]))),
+  ];
+  for (let i = 4; i >= 0; i--) out.push(set("kf0", madd("f32x4", get("kf0"), get("df0"), splatF(c[i]))));
+  out.push(set("kf0", `(f32x4.mul ${get("kf0")} (i32x4.shl ${get("tf0")} (i32.const 23)))`));
+  return out;
+}
+
+/**
  * softmax_cols_fast(x, rows, cols, pitch, st, a): fast softmax across slices (a non-last axis, no transpose). The
  * slices are the columns [0, cols) (cols a multiple of 4) of a strip whose rows are $pitch bytes apart, so one f32x4
  * load takes element k of four slices: lanes hold different slices. Each pass sweeps the strip row by row (contiguous,
@@ -1005,7 +1029,6 @@ const TRANSPOSE = `
  * whose outputs are garbage for the JavaScript kernel to redo.
  */
 function colsFastFunc(stats = false) {
-  const c = MINIMAX6;
   const sweep = (body) => `
     (local.set $r (local.get $x))
     (local.set $end (i32.add (local.get $x) (i32.mul (local.get $rows) (local.get $pitch))))
@@ -1022,23 +1045,7 @@ function colsFastFunc(stats = false) {
         (br $cnext)))
       (local.set $r (i32.add (local.get $r) (local.get $pitch)))
       (br $rnext)))`;
-  const exp = [
-    set("xf0", "(v128.load (local.get $p))"),
-    set("MF", "(v128.load (local.get $q))"),
-    set("df0", `(f32x4.sub ${get("xf0")} ${get("MF")})`),
-    set("tf0", `(f32x4.sub ${get("df0")} ${get("xf0")})`),
-    set("lf0", `(f32x4.add (f32x4.sub ${get("xf0")} (f32x4.sub ${get("df0")} ${get("tf0")})) (f32x4.sub (f32x4.neg ${get("MF")}) ${get("tf0")}))`),
-    // dl is zeroed where d is clamped (below -132.5 it may be huge: e·2^64 must stay 0) or -Infinity (dl NaN).
-    set("lf0", `(v128.and ${get("lf0")} (f32x4.gt ${get("df0")} ${splatF(CLAMP_F)}))`),
-    set("df0", `(f32x4.pmax ${get("df0")} ${splatF(CLAMP_F)})`),
-    set("tf0", madd("f32x4", get("df0"), splatF(INV_LN2_F), splatF(SHIFT_F))),
-    set("kf0", `(f32x4.sub ${get("tf0")} ${splatF(SHIFT_F)})`),
-    set("df0", nmadd("f32x4", get("kf0"), splatF(LN2_HI_F), get("df0"))),
-    set("df0", `(f32x4.add ${get("df0")} ${nmadd("f32x4", get("kf0"), splatF(LN2_LO_F), get("lf0"))})`),
-    set("kf0", madd("f32x4", get("df0"), splatF(c[6]), splatF(c[5]))),
-  ];
-  for (let i = 4; i >= 0; i--) exp.push(set("kf0", madd("f32x4", get("kf0"), get("df0"), splatF(c[i]))));
-  exp.push(set("kf0", `(f32x4.mul ${get("kf0")} (i32x4.shl ${get("tf0")} (i32.const 23)))`));
+  const exp = [set("xf0", "(v128.load (local.get $p))"), set("MF", "(v128.load (local.get $q))"), ...expTwoSumF("(f32x4.neg (local.get $MF))")];
   if (stats) {
     // log-softmax / log-sum-exp: the maxima's terms are left out and counted (i32x4 counts at a + 4·cols, where the NaN
     // masks were), so that r = Σ_{x ≠ m} e + (count - 1) keeps the digits of a tiny r, as in the row kernels
@@ -1566,7 +1573,6 @@ function log1pFunc() {
  */
 function rowsFastFunc(kind) {
   const stats = kind !== "softmax";
-  const c = MINIMAX6;
   const gather = (a) =>
     `(v128.load32_lane 3 (i32.add ${a} (local.get $nb3)) (v128.load32_lane 2 (i32.add ${a} (local.get $nb2)) (v128.load32_lane 1 (i32.add ${a} (local.get $nb)) (v128.load32_zero ${a}))))`;
   const scatter = (a, v) =>
@@ -1578,22 +1584,7 @@ function rowsFastFunc(kind) {
         ${body}
         (local.set $a (i32.add (local.get $a) (i32.const 4)))
         (br $knext)))`;
-  const exp = [
-    set("xf0", gather("(local.get $a)")),
-    set("df0", `(f32x4.sub ${get("xf0")} ${get("MF")})`),
-    set("tf0", `(f32x4.sub ${get("df0")} ${get("xf0")})`),
-    set("lf0", `(f32x4.add (f32x4.sub ${get("xf0")} (f32x4.sub ${get("df0")} ${get("tf0")})) (f32x4.sub ${get("NMF")} ${get("tf0")}))`),
-    // dl is zeroed where d is clamped (below -132.5 it may be huge: e·2^64 must stay 0) or -Infinity (dl NaN).
-    set("lf0", `(v128.and ${get("lf0")} (f32x4.gt ${get("df0")} ${splatF(CLAMP_F)}))`),
-    set("df0", `(f32x4.pmax ${get("df0")} ${splatF(CLAMP_F)})`),
-    set("tf0", madd("f32x4", get("df0"), splatF(INV_LN2_F), splatF(SHIFT_F))),
-    set("kf0", `(f32x4.sub ${get("tf0")} ${splatF(SHIFT_F)})`),
-    set("df0", nmadd("f32x4", get("kf0"), splatF(LN2_HI_F), get("df0"))),
-    set("df0", `(f32x4.add ${get("df0")} ${nmadd("f32x4", get("kf0"), splatF(LN2_LO_F), get("lf0"))})`),
-    set("kf0", madd("f32x4", get("df0"), splatF(c[6]), splatF(c[5]))),
-  ];
-  for (let i = 4; i >= 0; i--) exp.push(set("kf0", madd("f32x4", get("kf0"), get("df0"), splatF(c[i]))));
-  exp.push(set("kf0", `(f32x4.mul ${get("kf0")} (i32x4.shl ${get("tf0")} (i32.const 23)))`));
+  const exp = [set("xf0", gather("(local.get $a)")), ...expTwoSumF("(local.get $NMF)")];
   if (stats) {
     // the maxima's terms left out and counted, so that r = Σ_{x ≠ m} e + (count - 1) keeps the digits of a tiny r
     exp.push(set("qf0", `(f32x4.eq ${get("xf0")} ${get("MF")})`));
