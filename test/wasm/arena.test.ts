@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { createWasmArena, lastBackend, logSoftmax, logSumExp, setThreads, softmax, THREAD_MIN_ELEMENTS } from "../../src/index.js";
 import { arenaState } from "../../src/kernels/wasm/arena.js";
+import { acrossCount } from "../../src/kernels/wasm/slices.js";
 import { caught } from "../caught.js";
 import { logits, ran, referenceRow, ulpError, useWasmBackend } from "./reference.js";
 
@@ -141,6 +142,27 @@ describe("createWasmArena", () => {
     logSoftmax({ data: ax, shape: [40, 300] }, { out });
     expect(arenaState.zeroCopy).toBe(true);
     expect(bits(out)).toEqual(bits(logSoftmax({ data: x, shape: [40, 300] }).data));
+  });
+
+  it("exact rows under 16: the copying path's across-slices kernels (faster there), the same bits; from 16 on zero copy", async () => {
+    const arena = await createWasmArena({ bytes: 1 << 20 });
+    for (const n of [2, 7, 15, 16]) {
+      const rows = 403;
+      const x = input(rows, n, n);
+      const ax = arena.float32(x.length);
+      ax.set(x);
+      for (const [name, f] of FNS) {
+        const copied = f({ data: x, shape: [rows, n] }).data;
+        const out = arena.float32(name === "logSumExp" ? rows : x.length);
+        const before = acrossCount.exact;
+        f({ data: ax, shape: [rows, n] }, { out });
+        expect(arenaState.zeroCopy, `${name} n = ${n}`).toBe(n >= 16);
+        expect(acrossCount.exact > before, `${name} n = ${n}`).toBe(n < 16);
+        expect(lastBackend()).toBe(ran("exact"));
+        expect(bits(out), `${name} n = ${n}`).toEqual(bits(copied));
+      }
+      arena.reset();
+    }
   });
 
   it("views of one arena that overlap without being the same range throw INVALID_OPTION", async () => {

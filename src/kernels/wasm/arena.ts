@@ -243,6 +243,11 @@ export function runArena(
   const n = layout.n;
   const rows = layout.outer;
   if (op === OP_SOFTMAX && n > a.maxRow) return false;
+  // Exact rows under 16: the copying path runs them across (slices.ts, acrossRows: transposed inside WASM, four per
+  // vector), which beats the row kernels here even with its copies (2^18 floats, exact, arena → copying path: softmax
+  // 8.59 → 2.68 ms at n = 2, 2.84 → 0.99 at 8, 1.42 → 0.93 at 15; logSoftmax 6.78 → 3.35, 2.25 → 1.82, 1.60 → 1.53; from
+  // n = 16 on even or better in the arena). The same bits either way.
+  if (exact && n < 16 && rowsAcross(true, n, op)) return false;
   const w = a.instance(variant);
   if (w === null) return false;
   let xb: number;
