@@ -17,7 +17,7 @@ beforeAll(() => {
 afterEach(() => setBackend("auto"));
 
 describe("WASM kernels against 40-digit decimal.js", () => {
-  // Row lengths cover the vector body (16 floats), the scalar tails and several chunks of rows.
+  // Row lengths cover the vector body (16 floats), the rows' last partial vectors and several chunks of rows.
   const cases: [number, number][] = [
     [3, 1],
     [5, 7],
@@ -87,7 +87,7 @@ describe("WASM kernels against 40-digit decimal.js", () => {
 
   // Pass 2 has two loops per row (scripts/wasm-kernels.mjs, pass2Fast): a direct one, reducing x itself against
   // K = round(m/ln2) without x - m, while K is in range, and the general one (TwoSum of x - m) beyond.
-  it("both loops of pass 2: maxima around the edges of the direct loop's range, clamped entries, maxima in the scalar tail", () => {
+  it("both loops of pass 2: maxima around the edges of the direct loop's range, clamped entries, maxima in a row's last partial vector", () => {
     const ln2 = Math.LN2;
     // Fast mode's direct loop takes K in [-63, 253]; exact mode's K in [-1000, 2000].
     const ks = [-1001, -1000, -999, -64, -63, -62, 0, 252, 253, 254, 1999, 2000, 2001];
@@ -99,7 +99,7 @@ describe("WASM kernels against 40-digit decimal.js", () => {
           const m = Math.fround((k + off) * ln2);
           const x = logits(n, rows++, 3);
           for (let i = 0; i < n; i++) x[i] = Math.fround(m - 1 - Math.abs(x[i] as number));
-          // the maximum in the vector body, or in the scalar tail (n = 37: the last 5 entries)
+          // the maximum in the vector body, or in the row's tail (n = 37: the last 5 entries, a masked partial vector)
           x[n === 37 ? 35 : 9] = m;
           x[3] = Number.NEGATIVE_INFINITY;
           x[4] = Math.fround(m - 1e4);
