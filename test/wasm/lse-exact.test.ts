@@ -10,7 +10,7 @@ import type { Decimal } from "decimal.js";
 import fc from "fast-check";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { D, log1p as decimalLog1p, exact } from "../../reference/decimal.mjs";
-import { createWasmArena, lastBackend, logSumExp, setBackend, wasmSupported } from "../../src/index.js";
+import { createWasmArena, lastBackend, logSumExp, setBackend, setThreads, THREAD_MIN_ELEMENTS, wasmSupported } from "../../src/index.js";
 import { ensureMemory, type WasmInstance, wasmInstance } from "../../src/kernels/wasm/runtime.js";
 import { acrossSlices, lseCheap, lseErrorBound } from "../../src/kernels/wasm/slices.js";
 import { logits, ran, VARIANT, WASM } from "./reference.js";
@@ -260,6 +260,35 @@ describe(`exact log-sum-exp through stats_lse_exact (${VARIANT})`, () => {
     expect(lseCheap.fallbacks - a0).toBe(fallbacks);
     for (let r = 0; r < rows; r++) expect(Object.is(viaArena[r], got[r]), `arena row ${r}`).toBe(true);
     arena.dispose();
+  });
+
+  it("worker threads (setThreads(2)) run the same check: rows near a midpoint correctly rounded, the JS kernel's bits", async () => {
+    const n = 8192;
+    const rows = 40;
+    const x = new Float32Array(rows * n);
+    const values: Decimal[] = [];
+    for (let r = 0; r < rows; r++) {
+      const base = baseRow(n - 2, 300 + r, r - 20);
+      const row =
+        r % 3 === 0
+          ? nearMidpoint(base, (r % 2 ? 1 : -1) * 2 ** -45).row
+          : Float32Array.from({ length: n }, (_, i) => (i < n - 2 ? (base[i] as number) : -1e3));
+      x.set(row, r * n);
+      values.push(lseDecimal(row));
+    }
+    expect(rows * n).toBeGreaterThanOrEqual(THREAD_MIN_ELEMENTS);
+    expect(await setThreads(2)).toBe(2);
+    try {
+      const got = lse(x, rows, n, WASM);
+      expect(lastBackend()).toBe(`${ran("exact")}×2`);
+      const js = lse(x, rows, n, "js");
+      for (let r = 0; r < rows; r++) {
+        expect(Object.is(got[r], js[r]), `row ${r}`).toBe(true);
+        expect(got[r], `row ${r}`).toBe(round32(values[r] as Decimal));
+      }
+    } finally {
+      await setThreads(1);
+    }
   });
 
   it("|y| tiny (m near -log S), subnormal and zero results: the fallback, the JS kernel's bits", () => {

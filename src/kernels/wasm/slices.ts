@@ -305,14 +305,6 @@ export function settle(
 export const lseCheap = { on: true, fallbacks: 0 };
 
 /**
- * A bound on the relative error of S = 1 + r from stats_lse_exact, besides the sums' roundings: twice a term's (the
- * degree-8 polynomial's 2^-40.15 on a grid of 1001 points, taken as 2^-39; the Cody–Waite reduction and the Horner steps'
- * roundings, under 8·2^-53: the maxima's term em divides the others, so its error counts too), plus the division by em
- * and r = S - 1 (2·2^-53). scripts/wasm-kernels.mjs, statsLseFunc: change both together.
- */
-const LSE_TERM_ERROR = 2 * (2 ** -39 + 8 * 2 ** -53) + 2 * 2 ** -53;
-
-/**
  * A bound e on |y' - y| for exact log-sum-exp's rows through stats_lse_exact: y the exact value of a row of n floats, y'
  * = m + l in float64, l = Math.log1p(r) of the kernel's r. Its terms:
  * - S's relative error ε ≤ LSE_TERM_ERROR + γ_d, every term being added d ≤ n/2 + 64 times at most (n/(2V) iterations
@@ -324,6 +316,12 @@ const LSE_TERM_ERROR = 2 * (2 ** -39 + 8 * 2 ** -53) + 2 * 2 ** -53;
  *   each): 2^-51·(|l| + |y'|) covers them.
  */
 export function lseErrorBound(n: number, l: number, v: number): number {
+  // A bound on the relative error of S = 1 + r from stats_lse_exact, besides the sums' roundings: twice a term's (the
+  // degree-8 polynomial's 2^-40.15 on a grid of 1001 points, taken as 2^-39; the Cody–Waite reduction and the Horner
+  // steps' roundings, under 8·2^-53: the maxima's term em divides the others, so its error counts too), plus the division
+  // by em and r = S - 1 (2·2^-53). scripts/wasm-kernels.mjs, statsLseFunc: change both together. Inside the function, so
+  // that the workers' source (threads.ts: runTask and this function as text) carries it.
+  const LSE_TERM_ERROR = 2 * (2 ** -39 + 8 * 2 ** -53) + 2 * 2 ** -53;
   return 1.01 * (LSE_TERM_ERROR + 1.01 * (n / 2 + 64) * 2 ** -53) + n * 2 ** -1020 + 2 ** -51 * (Math.abs(l) + Math.abs(v));
 }
 

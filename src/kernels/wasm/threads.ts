@@ -43,7 +43,7 @@
 import type { Layout } from "../../tensor/layout.js";
 import { dispatchState } from "./backend.js";
 import { ensureMemory, initWasm, instantiateAsync, type KernelExports, kernelBytes, relaxedSupported, type SimdVariant, type WasmInstance } from "./runtime.js";
-import { copyIn, copyOut, OP_LOG_SOFTMAX, OP_LOG_SUM_EXP, OP_SOFTMAX, type WasmOp } from "./slices.js";
+import { copyIn, copyOut, lseErrorBound, OP_LOG_SOFTMAX, OP_LOG_SUM_EXP, OP_SOFTMAX, type WasmOp } from "./slices.js";
 
 /** Task codes shared with the worker source. */
 const T_SOFTMAX = 0;
@@ -94,6 +94,9 @@ function runTask(
   n: number,
   flag: number,
   v: number,
+  // slices.ts lseErrorBound, passed in: the workers run this function from its text, where an imported name (rewritten
+  // by bundlers and test runners) would not resolve; WORKER_SOURCE defines it from its own text
+  bound: typeof lseErrorBound,
 ): void {
   if (!exact && t <= 2 && flag === 0 && n < (t === 2 ? 25 : 16) && rows >= 4) {
     // Fast, short rows (n < 16, log-sum-exp n ≤ 24: slices.ts rowsAcross): four rows per vector, fused; the last rows
@@ -107,19 +110,31 @@ function runTask(
       const f32 = new Float32Array(f64.buffer);
       for (let r = 0, i = d >> 3, j = a >> 2; r < r4; r++, i += 4) f64[i + 1] = f32[j + r] as number;
     }
-    if (r4 < rows) runTask(k, f64, t, exact, a + r4 * n * 4, c, d + r4 * 32, rows - r4, n, flag, v);
+    if (r4 < rows) runTask(k, f64, t, exact, a + r4 * n * 4, c, d + r4 * 32, rows - r4, n, flag, v, bound);
   } else if (t === 0) {
     // T_SOFTMAX (flag: skip the scaling pass)
     if (exact) k.softmax_exact(a, a, c, d, rows, n, flag);
     else k.softmax_fast(a, a, c, d, rows, n, flag);
   } else if (t === 1 || t === 2 || t === 3) {
-    // T_LOG_SOFTMAX, T_LOG_SUM_EXP, T_STATS
-    if (exact) k.stats_exact(a, d, rows, n);
+    // T_LOG_SOFTMAX, T_LOG_SUM_EXP, T_STATS; exact log-sum-exp as slices.ts lseRows: the cheaper kernel, each row kept
+    // where its a-priori bound cannot move it across a float32 rounding boundary, else recomputed by stats_exact
+    const cheap = exact && t === 2;
+    if (cheap) k.stats_lse_exact(a, d, rows, n);
+    else if (exact) k.stats_exact(a, d, rows, n);
     else k.stats_fast(a, d, rows, n);
     if (t !== 3) {
       for (let r = 0, i = d >> 3; r < rows; r++, i += 4) {
         if (f64[i + 3] !== 0) continue;
-        const l = Math.log1p((f64[i + 1] as number) + (f64[i + 2] as number));
+        let l = Math.log1p((f64[i + 1] as number) + (f64[i + 2] as number));
+        if (cheap) {
+          const y = (f64[i] as number) + l;
+          const e = 2 * bound(n, l, y);
+          if (!(Math.fround(y - e) === Math.fround(y + e))) {
+            k.stats_exact(a + r * n * 4, d + r * 32, 1, n);
+            if (f64[i + 3] !== 0) continue;
+            l = Math.log1p((f64[i + 1] as number) + (f64[i + 2] as number));
+          }
+        }
         // fast log-sum-exp that cancels (slices.ts, settle): flagged, the caller hands the slice to the JS kernel
         if (t === 2 && !exact && (f64[i] as number) < 0 && 2 * Math.abs((f64[i] as number) + l) < l) {
           f64[i + 3] = 1;
@@ -144,6 +159,7 @@ function runTask(
 }
 
 const WORKER_SOURCE = `"use strict";
+const lseErrorBound = ${lseErrorBound.toString()};
 const runTask = ${runTask.toString()};
 function start(d, post, quit) {
   const ks = d.bytes.map((b) => b && new WebAssembly.Instance(new WebAssembly.Module(b), { env: { memory: d.memory } }).exports);
@@ -172,7 +188,7 @@ function start(d, post, quit) {
         if (fault === 2) return quit();
         throw new Error("softmax: test fault");
       }
-      runTask(ks[ctl[b + 10]], new Float64Array(d.memory.buffer), t, ctl[b + 2] === 1, ctl[b + 3], ctl[b + 5], ctl[b + 6], ctl[b + 7], ctl[b + 8], ctl[b + 9], par[d.id]);
+      runTask(ks[ctl[b + 10]], new Float64Array(d.memory.buffer), t, ctl[b + 2] === 1, ctl[b + 3], ctl[b + 5], ctl[b + 6], ctl[b + 7], ctl[b + 8], ctl[b + 9], par[d.id], lseErrorBound);
     } catch {
       // Reported to the caller, which finishes the call itself and tears the pool down.
       Atomics.store(ctl, b, ${S_FAILED});
@@ -458,7 +474,7 @@ function runHere(p: Pool, t: number, exact: boolean, args: Args): void {
   const [a0, , c0, d0, rows, n, flag, v] = args;
   // Both instances share one memory: p.inst's views (refreshed by ensureMemory) serve the relaxed one too.
   const k = p.use === 1 && p.relaxed !== null ? p.relaxed.k : p.inst.k;
-  if (rows > 0 || t === T_SCALE) runTask(k, p.inst.f64, t, exact, a0, c0, d0, rows, n, flag, v);
+  if (rows > 0 || t === T_SCALE) runTask(k, p.inst.f64, t, exact, a0, c0, d0, rows, n, flag, v, lseErrorBound);
 }
 
 const now = (): number => performance.now();
