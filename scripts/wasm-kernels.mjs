@@ -1175,7 +1175,8 @@ const LOGSOFTMAX_COLS = `
  * Writes m, rh, rl, flag per slice to $st (32 bytes each) and returns the number of special slices (maximum NaN or
  * ±Infinity; computed with m = 0, their outputs are garbage for the JavaScript kernel to redo).
  */
-const colsGroups = () => Number(process.env.WASM_GX ?? 1);
+/** Blocks of four slices per pass of the exact across-slices kernels (more measured no faster). */
+const colsGroups = () => 1;
 const each = (count, f) => Array.from({ length: count }, (_, j) => f(j)).join("\n");
 const COLS_VEC = ["A", "R", "M", "NM", "CV", "SF", "S", "C", "Z", "D", "T", "P", "L", "Q", "F", "E"];
 
@@ -1234,7 +1235,7 @@ const colsLoad = (G, U = 1) =>
   });
 
 /** Rows per iteration of the across-slices exp loop (several rows of the same slices in flight: their terms are summed as a tree, then compensated). */
-const colsUnroll = () => Number(process.env.WASM_UX ?? (relaxed.on ? 4 : 8));
+const colsUnroll = () => (relaxed.on ? 4 : 8);
 
 /** One block of 4·G slices at $b, statistics at $st (softmax: `store`; stats otherwise). */
 function colsExactBlock(G, store) {
