@@ -112,6 +112,23 @@ function baseRow(n: number, seed: number, shift: number, scale = 4): Float32Arra
   return Float32Array.from({ length: n }, (_, i) => (src[i % src.length] as number) + shift);
 }
 
+/**
+ * `rows` rows of n logits (row r: seed seed0 + r, shifted by shift0 + r); every third row built 2^-45 from a float32
+ * midpoint (so the cheap kernel's check must fall back), the others padded with -1000; with their 64-digit values.
+ */
+function midpointBatch(rows: number, n: number, seed0: number, shift0: number): { x: Float32Array; values: Decimal[] } {
+  const x = new Float32Array(rows * n);
+  const values: Decimal[] = [];
+  for (let r = 0; r < rows; r++) {
+    const base = baseRow(n - 2, seed0 + r, shift0 + r);
+    const row =
+      r % 3 === 0 ? nearMidpoint(base, (r % 2 ? 1 : -1) * 2 ** -45).row : Float32Array.from({ length: n }, (_, i) => (i < n - 2 ? (base[i] as number) : -1e3));
+    x.set(row, r * n);
+    values.push(lseDecimal(row));
+  }
+  return { x, values };
+}
+
 beforeAll(() => {
   expect(wasmSupported()).toBe(true);
   instance();
@@ -228,17 +245,7 @@ describe(`exact log-sum-exp through stats_lse_exact (${VARIANT})`, () => {
   it("several rows per call (and the arena's route): only the rows near a midpoint fall back", async () => {
     const n = 300;
     const rows = 12;
-    const x = new Float32Array(rows * n);
-    const values: Decimal[] = [];
-    for (let r = 0; r < rows; r++) {
-      const base = baseRow(n - 2, 100 + r, r - 6);
-      const row =
-        r % 3 === 0
-          ? nearMidpoint(base, (r % 2 ? 1 : -1) * 2 ** -45).row
-          : Float32Array.from({ length: n }, (_, i) => (i < n - 2 ? (base[i] as number) : -1e3));
-      x.set(row, r * n);
-      values.push(lseDecimal(row));
-    }
+    const { x, values } = midpointBatch(rows, n, 100, -6);
     const before = lseCheap.fallbacks;
     const got = lse(x, rows, n, WASM);
     const fallbacks = lseCheap.fallbacks - before;
@@ -265,17 +272,7 @@ describe(`exact log-sum-exp through stats_lse_exact (${VARIANT})`, () => {
   it("worker threads (setThreads(2)) run the same check: rows near a midpoint correctly rounded, the JS kernel's bits", async () => {
     const n = 8192;
     const rows = 40;
-    const x = new Float32Array(rows * n);
-    const values: Decimal[] = [];
-    for (let r = 0; r < rows; r++) {
-      const base = baseRow(n - 2, 300 + r, r - 20);
-      const row =
-        r % 3 === 0
-          ? nearMidpoint(base, (r % 2 ? 1 : -1) * 2 ** -45).row
-          : Float32Array.from({ length: n }, (_, i) => (i < n - 2 ? (base[i] as number) : -1e3));
-      x.set(row, r * n);
-      values.push(lseDecimal(row));
-    }
+    const { x, values } = midpointBatch(rows, n, 300, -20);
     expect(rows * n).toBeGreaterThanOrEqual(THREAD_MIN_ELEMENTS);
     expect(await setThreads(2)).toBe(2);
     try {
