@@ -3,8 +3,9 @@
  * `node scripts/node-relaxed.mjs [node options] script [args]`: runs Node (this `process.execPath`) with relaxed
  * WebAssembly SIMD on, passing `--experimental-wasm-relaxed-simd` only where this Node needs it AND accepts it.
  *
- * Node 20 validates relaxed SIMD only behind that V8 flag; Node ≥ 22 has it on by default, and a later V8 may drop
- * the flag (Node refuses to start on an unknown V8 flag: "bad option"). So the choice is made at run time, by
+ * Node 20 validates relaxed SIMD only behind that V8 flag; Node ≥ 21 has it on by default, and from Node 22 on V8 has
+ * dropped the flag (Node refuses to start with it: "bad option"; checked on real 22.0.0, 22.23.3, 24.21.0 and 26.10.0,
+ * test/scripts/node-versions.test.ts, scripts/other-node.mjs). So the choice is made at run time, by
  * validating a tiny relaxed-SIMD module (one f32x4.relaxed_madd, the probe src/kernels/wasm/runtime.ts uses):
  * 1. it validates here, and this process was not started with the flag → relaxed SIMD is on by default: no flag;
  * 2. else a child `node --experimental-wasm-relaxed-simd` is asked to validate it (≈ 90 ms): it starts, prints
