@@ -885,13 +885,18 @@ function logSoftmaxFunc(exact) {
 }
 
 /**
- * Fast log-softmax's second pass: y = (x - m) - L per row (m, L from st[0], st[1]; L written by JS: log1p(r)), in
- * float64, rounded once: 16 floats per iteration, then one vector at a time, the row's last one partial (see loadPart),
- * so that short rows and tails run no scalar code.
+ * Fast log-softmax's last pass: y = (x - m) - L per row (m, L from st[0], st[1]; L written by JS: log1p(r)) in float32
+ * lanes, two operations per 4 floats: 16 floats per iteration, then one vector at a time, the row's last one partial
+ * (see loadPart), so that short rows and tails run no scalar code.
+ *
+ * Error: d = x - m ≤ 0 and -L ≤ 0 have the same sign, so |d| ≤ |y| and L ≤ |y|: the rounding of d (half an ulp of d),
+ * of L to float32 (half an ulp of L) and of the difference (half an ulp of y) add up to at most 1.5 ulps of y, plus
+ * L's own error (the terms' relative error ε moves L by at most ε·|y|: (S - 1)/S ≤ log S). The float64 version of this
+ * pass (promote, two subtractions, demote: eleven operations per 4 floats) was within 0.85 ulp and 1.3× slower on
+ * 1000 × 1000 through the API.
  */
 function logSoftmaxFastFunc() {
-  const y = (j) =>
-    `(i8x16.shuffle ${LOWS} (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.sub (f64x2.promote_low_f32x4 ${get(`xf${j}`)}) ${get("M")}) ${get("L")})) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle ${HIGH} ${get(`xf${j}`)} ${get(`xf${j}`)})) ${get("M")}) ${get("L")})))`;
+  const y = (j) => `(f32x4.sub (f32x4.sub ${get(`xf${j}`)} ${get("M")}) ${get("L")})`;
   const L4 = (f) => Array.from({ length: VF }, (_, j) => f(j)).join("\n");
   return `
   (func (export "logsoftmax_fast") (param $x i32) (param $y i32) (param $st i32) (param $rows i32) (param $n i32)
@@ -903,8 +908,9 @@ function logSoftmaxFastFunc() {
     (block $rows_done (loop $rows
       (br_if $rows_done (i32.ge_u (local.get $row) (local.get $rows)))
       (if (f64.eq (f64.load offset=24 (local.get $str)) (f64.const 0)) (then
-        (local.set $M (f64x2.splat (f64.load (local.get $str))))
-        (local.set $L (f64x2.splat (f64.load offset=8 (local.get $str))))
+        ;; m is a float32 (the row's maximum): exact in float32 lanes
+        (local.set $M (f32x4.splat (f32.demote_f64 (f64.load (local.get $str)))))
+        (local.set $L (f32x4.splat (f32.demote_f64 (f64.load offset=8 (local.get $str)))))
         (local.set $p (local.get $xr))
         (local.set $q (local.get $yr))
         (local.set $end (i32.add (local.get $xr) (i32.shl (i32.and (local.get $n) (i32.const ${-4 * VF})) (i32.const 2))))
@@ -1564,7 +1570,7 @@ function log1pFunc() {
  * - softmax_rows_fast(x, y, st, rows, n) → flagged rows: fast softmax, the terms e·2^64 stored in place at x, the
  *   results at y (y may equal x);
  * - logsoftmax_rows_fast(x, y, st, rows, n) → flagged rows: y = (x - m) - L with L = log1p(r) ($log1p2), fused: no
- *   JavaScript between the passes;
+ *   JavaScript between the passes; the last pass in float32 lanes, as logsoftmax_fast;
  * - logsumexp_rows_fast(x, y, st, rows, n) → flagged rows: m + L as float32 at y + 4·row. Rows where that cancels
  *   (m < 0 and |m + L| < L/2: L's error, float32 terms, amplified more than twice) are flagged too, as settle does
  *   for the other kernels.
@@ -1572,13 +1578,25 @@ function log1pFunc() {
  * polynomial, e·2^64 in float32, sums in float64; softmax y = e·(2^-64/S) in float64, rounded once), so the same
  * 2.5 ulp bound holds. A row is flagged when its maximum is NaN or ±Infinity.
  */
-function rowsFastFunc(kind) {
+function rowsFastFunc(kind, cols = 0) {
   const stats = kind !== "softmax";
+  // Rows of 2, 3 and 4 (`cols`, the internal $<kind>_rows2 … _rows4, called by the exported kernel when n = cols): the
+  // group's 4·n floats are n vector loads, transposed into the columns C0 … C(n-1) (element k of the four rows) by
+  // shuffles, and stay in registers through the passes (the results O0 … O(n-1) are transposed back the same way): no
+  // lane loads or stores. The arithmetic is the same instructions on the same lanes, so the results are the same bits.
+  const two = cols > 0;
   const gather = (a) =>
-    `(v128.load32_lane 3 (i32.add ${a} (local.get $nb3)) (v128.load32_lane 2 (i32.add ${a} (local.get $nb2)) (v128.load32_lane 1 (i32.add ${a} (local.get $nb)) (v128.load32_zero ${a}))))`;
+    two
+      ? "(local.get $C@K@)"
+      : `(v128.load32_lane 3 (i32.add ${a} (local.get $nb3)) (v128.load32_lane 2 (i32.add ${a} (local.get $nb2)) (v128.load32_lane 1 (i32.add ${a} (local.get $nb)) (v128.load32_zero ${a}))))`;
   const scatter = (a, v) =>
-    `(v128.store32_lane 0 ${a} ${v}) (v128.store32_lane 1 (i32.add ${a} (local.get $nb)) ${v}) (v128.store32_lane 2 (i32.add ${a} (local.get $nb2)) ${v}) (v128.store32_lane 3 (i32.add ${a} (local.get $nb3)) ${v})`;
-  const overK = (body) => `
+    two
+      ? set(a === "(local.get $a)" ? "C@K@" : "O@K@", v)
+      : `(v128.store32_lane 0 ${a} ${v}) (v128.store32_lane 1 (i32.add ${a} (local.get $nb)) ${v}) (v128.store32_lane 2 (i32.add ${a} (local.get $nb2)) ${v}) (v128.store32_lane 3 (i32.add ${a} (local.get $nb3)) ${v})`;
+  const overK = (body) =>
+    two
+      ? Array.from({ length: cols }, (_, k) => body.replaceAll("@K@", String(k))).join("\n      ")
+      : `
       (local.set $a (local.get $g))
       (block $kdone (loop $knext
         (br_if $kdone (i32.ge_u (local.get $a) (local.get $kend)))
@@ -1650,21 +1668,74 @@ function rowsFastFunc(kind) {
           (f32x4.demote_f64x2_zero (f64x2.mul (f64x2.promote_low_f32x4 (i8x16.shuffle ${HIGH} ${get("xf0")} ${get("xf0")})) ${get("c1")}))))
         ${scatter("(i32.add (local.get $a) (local.get $dy))", get("kf0"))}`)}`
       : kind === "logsoftmax"
-        ? `;; pass 3: y = (x - m) - L in float64, rounded once
+        ? `;; pass 3: y = (x - m) - L in float32 lanes (as logsoftmax_fast: within 1.5 ulp of y plus L's own error)
+      (local.set $lf0 (i8x16.shuffle ${LOWS} (f32x4.demote_f64x2_zero ${get("c0")}) (f32x4.demote_f64x2_zero ${get("c1")})))
       ${overK(`
         (local.set $xf0 ${gather("(local.get $a)")})
-        (local.set $kf0 (i8x16.shuffle ${LOWS}
-          (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.sub (f64x2.promote_low_f32x4 ${get("xf0")}) ${get("a0")}) ${get("c0")}))
-          (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle ${HIGH} ${get("xf0")} ${get("xf0")})) ${get("a1")}) ${get("c1")}))))
+        (local.set $kf0 (f32x4.sub (f32x4.sub ${get("xf0")} ${get("MF")}) ${get("lf0")}))
         ${scatter("(i32.add (local.get $a) (local.get $dy))", get("kf0"))}`)}`
         : "";
+  const head = two
+    ? `(func $${kind}_rows${cols} (param $x i32) (param $y i32) (param $st i32) (param $rows i32) (param $n i32) (result i32)`
+    : `(func (export "${kind}_rows_fast") (param $x i32) (param $y i32) (param $st i32) (param $rows i32) (param $n i32) (result i32)`;
+  // the group's columns, loaded and split (two), and its results interleaved back into rows (two, softmax / logsoftmax)
+  // n = 4: the 4 × 4 transpose (its own inverse) by eight shuffles, from v0 … v3 into w0 … w3 (T0 … T3 between)
+  const transpose4 = (v, w) =>
+    [
+      set("T0", `(i8x16.shuffle ${lanes32(0, 4, 1, 5)} ${get(v(0))} ${get(v(1))})`),
+      set("T1", `(i8x16.shuffle ${lanes32(2, 6, 3, 7)} ${get(v(0))} ${get(v(1))})`),
+      set("T2", `(i8x16.shuffle ${lanes32(0, 4, 1, 5)} ${get(v(2))} ${get(v(3))})`),
+      set("T3", `(i8x16.shuffle ${lanes32(2, 6, 3, 7)} ${get(v(2))} ${get(v(3))})`),
+      set(w(0), `(i8x16.shuffle ${lanes32(0, 1, 4, 5)} ${get("T0")} ${get("T2")})`),
+      set(w(1), `(i8x16.shuffle ${lanes32(2, 3, 6, 7)} ${get("T0")} ${get("T2")})`),
+      set(w(2), `(i8x16.shuffle ${lanes32(0, 1, 4, 5)} ${get("T1")} ${get("T3")})`),
+      set(w(3), `(i8x16.shuffle ${lanes32(2, 3, 6, 7)} ${get("T1")} ${get("T3")})`),
+    ].join("\n      ");
+  const yAt = "(i32.add (local.get $g) (local.get $dy))";
+  const load2 =
+    cols === 2
+      ? `(local.set $C0 (v128.load (local.get $g)))
+      (local.set $C1 (v128.load offset=16 (local.get $g)))
+      (local.set $xf0 (i8x16.shuffle ${lanes32(0, 2, 4, 6)} ${get("C0")} ${get("C1")}))
+      (local.set $C1 (i8x16.shuffle ${lanes32(1, 3, 5, 7)} ${get("C0")} ${get("C1")}))
+      (local.set $C0 ${get("xf0")})`
+      : cols === 3
+        ? // v0 = [a0 a1 a2 b0], v1 = [b1 b2 c0 c1], v2 = [c2 d0 d1 d2] (in O0 … O2) → C0 = [a0 b0 c0 d0], C1, C2
+          `${Array.from({ length: 3 }, (_, r) => set(`O${r}`, `(v128.load offset=${16 * r} (local.get $g))`)).join("\n      ")}
+      ${set("C0", `(i8x16.shuffle ${lanes32(0, 1, 2, 5)} (i8x16.shuffle ${lanes32(0, 3, 6, 7)} ${get("O0")} ${get("O1")}) ${get("O2")})`)}
+      ${set("C1", `(i8x16.shuffle ${lanes32(0, 1, 2, 6)} (i8x16.shuffle ${lanes32(1, 4, 7, 7)} ${get("O0")} ${get("O1")}) ${get("O2")})`)}
+      ${set("C2", `(i8x16.shuffle ${lanes32(0, 1, 4, 7)} (i8x16.shuffle ${lanes32(2, 5, 5, 5)} ${get("O0")} ${get("O1")}) ${get("O2")})`)}`
+        : cols === 4
+          ? `${Array.from({ length: 4 }, (_, r) => set(`O${r}`, `(v128.load offset=${16 * r} (local.get $g))`)).join("\n      ")}
+      ${transpose4(
+        (r) => `O${r}`,
+        (k) => `C${k}`,
+      )}`
+          : "";
+  const store2 =
+    !two || kind === "logsumexp"
+      ? ""
+      : cols === 2
+        ? `(v128.store ${yAt} (i8x16.shuffle ${lanes32(0, 4, 1, 5)} ${get("O0")} ${get("O1")}))
+      (v128.store offset=16 ${yAt} (i8x16.shuffle ${lanes32(2, 6, 3, 7)} ${get("O0")} ${get("O1")}))`
+        : cols === 3
+          ? // the inverse: rows [a0 a1 a2 b0], [b1 b2 c0 c1], [c2 d0 d1 d2] from the columns O0 … O2
+            `(v128.store ${yAt} (i8x16.shuffle ${lanes32(0, 1, 4, 2)} (i8x16.shuffle ${lanes32(0, 4, 1, 5)} ${get("O0")} ${get("O1")}) ${get("O2")}))
+      (v128.store offset=16 ${yAt} (i8x16.shuffle ${lanes32(0, 1, 6, 2)} (i8x16.shuffle ${lanes32(1, 5, 2, 6)} ${get("O1")} ${get("O2")}) ${get("O0")}))
+      (v128.store offset=32 ${yAt} (i8x16.shuffle ${lanes32(6, 0, 1, 7)} (i8x16.shuffle ${lanes32(3, 7, 3, 7)} ${get("O0")} ${get("O1")}) ${get("O2")}))`
+          : `${transpose4(
+              (k) => `O${k}`,
+              (r) => `C${r}`,
+            )}
+      ${Array.from({ length: 4 }, (_, r) => `(v128.store offset=${16 * r} ${yAt} ${get(`C${r}`)})`).join("\n      ")}`;
   return `
-  (func (export "${kind}_rows_fast") (param $x i32) (param $y i32) (param $st i32) (param $rows i32) (param $n i32) (result i32)
+  ${head}
     (local $dy i32) (local $g i32) (local $gend i32) (local $a i32) (local $kend i32) (local $nb i32) (local $nb2 i32) (local $nb3 i32) (local $str i32) (local $specials i32)
     (local $MF v128) (local $NMF v128) (local $u v128) (local $f v128) (local $xf0 v128) (local $df0 v128) (local $tf0 v128) (local $lf0 v128) (local $kf0 v128)
     (local $qf0 v128) (local $zf0 v128) (local $s0 v128) (local $s1 v128) (local $y0 v128) (local $y1 v128) (local $a0 v128) (local $a1 v128) (local $l0 v128) (local $l1 v128)
-    (local $c0 v128) (local $c1 v128) @@DECL@@
+    (local $c0 v128) (local $c1 v128) (local $C0 v128) (local $C1 v128) (local $C2 v128) (local $C3 v128) (local $O0 v128) (local $O1 v128) (local $O2 v128) (local $O3 v128) (local $T0 v128) (local $T1 v128) (local $T2 v128) (local $T3 v128) @@DECL@@
     @@INIT@@
+    ${two ? "" : [2, 3, 4].map((c) => `(if (i32.eq (local.get $n) (i32.const ${c})) (then (return (call $${kind}_rows${c} (local.get $x) (local.get $y) (local.get $st) (local.get $rows) (local.get $n)))))`).join("\n    ")}
     (local.set $dy (i32.sub (local.get $y) (local.get $x)))
     (local.set $nb (i32.shl (local.get $n) (i32.const 2)))
     (local.set $nb2 (i32.shl (local.get $nb) (i32.const 1)))
@@ -1675,6 +1746,7 @@ function rowsFastFunc(kind) {
     (block $gdone (loop $gnext
       (br_if $gdone (i32.ge_u (local.get $g) (local.get $gend)))
       (local.set $kend (i32.add (local.get $g) (local.get $nb)))
+      ${load2}
       ;; pass 1: maxima (NaNs tracked apart)
       (local.set $MF (v128.const f32x4 -inf -inf -inf -inf))
       (local.set $u (v128.const i64x2 0 0))
@@ -1696,6 +1768,7 @@ function rowsFastFunc(kind) {
       ${finish.join("\n      ")}
       ${record.join("\n      ")}
       ${last}
+      ${store2}
       (local.set $g (i32.add (local.get $g) (i32.shl (local.get $nb) (i32.const 2))))
       (local.set $str (i32.add (local.get $str) (i32.const 128)))
       (br $gnext)))
@@ -1792,6 +1865,131 @@ function statsLseFunc() {
     ${ROW_END(false)}`;
 }
 
+/**
+ * rows2_exact(x, y, fl, rows, kind) → flagged rows: exact softmax (kind 0), log-softmax (1) or log-sum-exp (2) of
+ * `rows` (a multiple of 4) rows of 2 floats at x, four rows per iteration: two vector loads split into the rows' first
+ * and second elements (one shuffle each), then per row, in float64 lanes, m = max, d = min - m (one rounding, absolute
+ * error ≤ 2^-53·|d|), e = e^d (Cody–Waite, the degree-11 polynomial of exact mode: 2^-56), and
+ * - softmax: q = 1/(1 + e) at the maximum, e·q at the other;
+ * - log-softmax: -L at the maximum, d - L at the other, L = log1p(e) ($log1p2: within 2^-50 of Math.log1p);
+ * - log-sum-exp: m + L (one float32 per row at y + 4·row).
+ * Every softmax and log-softmax result carries a relative error under 2^-45.5 (e: 2^-53·|d| ≤ 2^-46.4 for |d| ≤ 87,
+ * then at most three more roundings) and is rounded to float32 where its low 29 bits put it more than 512 float64 ulps
+ * (> 2^-44 of it) from a float32 rounding boundary; log-sum-exp's error is under 2^-42.1 of y (rows with 16·|m + L| < L
+ * are flagged: L's error, 2^-46.2 of L, is then at most 2^-42.2 of y), its window 4096 ulps (> 2^-41). The exact value
+ * then rounds the same way, so the results are correctly rounded, the JavaScript kernel's bits. Rows
+ * are flagged (fl + 4·row ≠ 0: left to the JavaScript kernel) where a result is nearer a boundary than that (about
+ * 2^-19 of random rows), where it could be a float32 subnormal (softmax: e·q in [2^-151, 2^-125), below which it rounds
+ * to +0 for sure; log-softmax: d < -86; log-sum-exp: |y| < 2^-125), where log-sum-exp cancels, and where the row holds
+ * a NaN, a +Infinity or nothing but -Infinity.
+ */
+function rows2ExactFunc() {
+  const c = MINIMAX11;
+  const deg = c.length - 1;
+  const H = [0, 1];
+  // e^d for the two halves (rows 0-1 in d0, rows 2-3 in d1), as expV's general loop without the TwoSum correction
+  const exp = [
+    ...H.map((h) => set(`t${h}`, madd("f64x2", `(f64x2.pmax ${get(`d${h}`)} ${splat(CLAMP)})`, splat(INV_LN2), splat(SHIFT)))),
+    ...H.map((h) => set(`k${h}`, `(f64x2.sub ${get(`t${h}`)} ${splat(SHIFT)})`)),
+    ...H.map((h) => set(`l${h}`, nmadd("f64x2", get(`k${h}`), splat(LN2_HI), `(f64x2.pmax ${get(`d${h}`)} ${splat(CLAMP)})`))),
+    ...H.map((h) => set(`l${h}`, nmadd("f64x2", get(`k${h}`), splat(LN2_LO), get(`l${h}`)))),
+    ...H.map((h) => set(`k${h}`, madd("f64x2", get(`l${h}`), splat(c[deg]), splat(c[deg - 1])))),
+  ];
+  for (let i = deg - 2; i >= 0; i--) exp.push(...H.map((h) => set(`k${h}`, madd("f64x2", get(`k${h}`), get(`l${h}`), splat(c[i])))));
+  exp.push(...H.map((h) => set(`e${h}`, `(f64x2.mul ${get(`k${h}`)} (i64x2.shl ${get(`t${h}`)} (i32.const 52)))`)));
+  // the low 32 bits of the four rows' float64 results (two vectors) as i32x4; 0 after this where a lane lies within
+  // 512 float64 ulps of a float32 rounding boundary (the low 29 bits within 512 of 2^28)
+  // (W: 512 for softmax and log-softmax; 4096 for log-sum-exp, whose cancellation rule allows 16× L's error)
+  const near = (v0, v1, W) => {
+    const add = 2 ** 28 + W;
+    const mask = (2 ** 29 - 1) & ~(2 * W - 1);
+    return `(v128.and (i32x4.add (i8x16.shuffle ${lanes32(0, 2, 4, 6)} ${v0} ${v1}) ${constant(`i32x4 ${add} ${add} ${add} ${add}`)}) ${constant(`i32x4 ${mask} ${mask} ${mask} ${mask}`)})`;
+  };
+  const isNear = (v0, v1, W = 512) => `(i32x4.eq ${near(v0, v1, W)} (v128.const i64x2 0 0))`;
+  const narrow = (m0, m1) => `(i8x16.shuffle ${lanes32(0, 2, 4, 6)} ${m0} ${m1})`;
+  const f32of = (v0, v1) => `(i8x16.shuffle ${LOWS} (f32x4.demote_f64x2_zero ${v0}) (f32x4.demote_f64x2_zero ${v1}))`;
+  // per row: results at the first and second element (a ≥ b: the maximum is first)
+  const pick = (h, atMax, atOther) => [
+    set(`y${h}`, `(v128.bitselect ${atMax} ${atOther} ${get(`q${h}`)})`),
+    set(`z${h}`, `(v128.bitselect ${atOther} ${atMax} ${get(`q${h}`)})`),
+  ];
+  const store = `
+          (v128.store ${"(local.get $yp)"} (i8x16.shuffle ${lanes32(0, 4, 1, 5)} ${get("F")} ${get("G")}))
+          (v128.store offset=16 ${"(local.get $yp)"} (i8x16.shuffle ${lanes32(2, 6, 3, 7)} ${get("F")} ${get("G")}))`;
+  // flags of a row's pair of results; `tiny`: the per-half masks of rows whose small result may be a float32 subnormal
+  const pairFlags = (tiny) => `(v128.or (v128.or ${isNear(get("y0"), get("y1"))} ${isNear(get("z0"), get("z1"))}) ${narrow(tiny(0), tiny(1))})`;
+  // softmax: e·q in [2^-151, 2^-125) (below, it rounds to +0 as the JS kernel's does: its exact value is under 2^-150
+  // even with the error; above, it is a normal float32); log-softmax: d < -86 (its results there, -L ≈ -e, are tiny)
+  const softTiny = (h) => `(v128.and (f64x2.ge ${get(`k${h}`)} ${splat(2 ** -151)}) (f64x2.lt ${get(`k${h}`)} ${splat(2 ** -125)}))`;
+  const logTiny = (h) => `(f64x2.lt ${get(`d${h}`)} ${splat(-86)})`;
+  return `
+  (func (export "rows2_exact") (param $x i32) (param $y i32) (param $fl i32) (param $rows i32) (param $kind i32) (result i32)
+    (local $p i32) (local $end i32) (local $yp i32) (local $fp i32) (local $specials i32)
+    (local $A v128) (local $B v128) (local $F v128) (local $G v128) (local $f v128)
+    (local $a0 v128) (local $a1 v128) (local $b0 v128) (local $b1 v128) (local $m0 v128) (local $m1 v128) (local $d0 v128) (local $d1 v128)
+    (local $t0 v128) (local $t1 v128) (local $k0 v128) (local $k1 v128) (local $l0 v128) (local $l1 v128) (local $e0 v128) (local $e1 v128)
+    (local $q0 v128) (local $q1 v128) (local $y0 v128) (local $y1 v128) (local $z0 v128) (local $z1 v128) @@DECL@@
+    @@INIT@@
+    (local.set $p (local.get $x))
+    (local.set $yp (local.get $y))
+    (local.set $fp (local.get $fl))
+    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $rows) (i32.const 3))))
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+      (local.set $F (v128.load (local.get $p)))
+      (local.set $G (v128.load offset=16 (local.get $p)))
+      (local.set $A (i8x16.shuffle ${lanes32(0, 2, 4, 6)} ${get("F")} ${get("G")}))
+      (local.set $B (i8x16.shuffle ${lanes32(1, 3, 5, 7)} ${get("F")} ${get("G")}))
+      ;; special rows: a NaN, or a maximum of ±Infinity (+Infinity inside, or both -Infinity)
+      (local.set $f (v128.or (v128.or (f32x4.ne ${get("A")} ${get("A")}) (f32x4.ne ${get("B")} ${get("B")}))
+        (f32x4.eq (f32x4.abs (f32x4.pmax ${get("A")} ${get("B")})) (v128.const f32x4 inf inf inf inf))))
+      (local.set $a0 (f64x2.promote_low_f32x4 ${get("A")}))
+      (local.set $a1 (f64x2.promote_low_f32x4 (i8x16.shuffle ${HIGH} ${get("A")} ${get("A")})))
+      (local.set $b0 (f64x2.promote_low_f32x4 ${get("B")}))
+      (local.set $b1 (f64x2.promote_low_f32x4 (i8x16.shuffle ${HIGH} ${get("B")} ${get("B")})))
+      ${H.map((h) => set(`q${h}`, `(f64x2.ge ${get(`a${h}`)} ${get(`b${h}`)})`)).join("\n      ")}
+      ${H.map((h) => set(`m${h}`, `(f64x2.pmax ${get(`a${h}`)} ${get(`b${h}`)})`)).join("\n      ")}
+      ${H.map((h) => set(`d${h}`, `(f64x2.sub (f64x2.pmin ${get(`a${h}`)} ${get(`b${h}`)}) ${get(`m${h}`)})`)).join("\n      ")}
+      ${exp.join("\n      ")}
+      (if (i32.eqz (local.get $kind))
+        (then
+          ;; softmax: q = 1/(1 + e) at the maximum, e·q at the other
+          ${H.map((h) => set(`l${h}`, `(f64x2.div ${splat(1)} (f64x2.add ${splat(1)} ${get(`e${h}`)}))`)).join("\n          ")}
+          ${H.map((h) => set(`k${h}`, `(f64x2.mul ${get(`e${h}`)} ${get(`l${h}`)})`)).join("\n          ")}
+          ${H.flatMap((h) => pick(h, get(`l${h}`), get(`k${h}`))).join("\n          ")}
+          (local.set $f (v128.or ${get("f")} ${pairFlags(softTiny)}))
+          (local.set $F ${f32of(get("y0"), get("y1"))})
+          (local.set $G ${f32of(get("z0"), get("z1"))})
+          ${store})
+        (else
+          (call $log1p2 ${get("e0")} ${get("e1")}) (local.set $l1) (local.set $l0)
+          (if (i32.eq (local.get $kind) (i32.const 1))
+            (then
+              ;; log-softmax: -L at the maximum, d - L at the other
+              ${H.flatMap((h) => pick(h, `(f64x2.neg ${get(`l${h}`)})`, `(f64x2.sub ${get(`d${h}`)} ${get(`l${h}`)})`)).join("\n              ")}
+              (local.set $f (v128.or ${get("f")} ${pairFlags(logTiny)}))
+              (local.set $F ${f32of(get("y0"), get("y1"))})
+              (local.set $G ${f32of(get("z0"), get("z1"))})
+              ${store})
+            (else
+              ;; log-sum-exp: m + L, flagged where it cancels (16·|y| < L) or could be subnormal
+              ${H.map((h) => set(`y${h}`, `(f64x2.add ${get(`m${h}`)} ${get(`l${h}`)})`)).join("\n              ")}
+              (local.set $f (v128.or ${get("f")} (v128.or ${isNear(get("y0"), get("y1"), 4096)} ${narrow(
+                ...H.map(
+                  (h) =>
+                    `(v128.or (f64x2.lt (f64x2.mul (f64x2.abs ${get(`y${h}`)}) ${splat(16)}) ${get(`l${h}`)}) (f64x2.lt (f64x2.abs ${get(`y${h}`)}) ${splat(2 ** -125)}))`,
+                ),
+              )})))
+              (v128.store (local.get $yp) ${f32of(get("y0"), get("y1"))})))))
+      (v128.store (local.get $fp) ${get("f")})
+      (local.set $specials (i32.add (local.get $specials) (i32.popcnt (i32x4.bitmask ${get("f")}))))
+      (local.set $p (i32.add (local.get $p) (i32.const 32)))
+      (local.set $yp (i32.add (local.get $yp) (select (i32.const 16) (i32.const 32) (i32.eq (local.get $kind) (i32.const 2)))))
+      (local.set $fp (i32.add (local.get $fp) (i32.const 16)))
+      (br $next)))
+    (local.get $specials))`;
+}
+
 function withConstants(text) {
   const { decl, init } = constantLocals();
   return text.replace("@@DECL@@", decl).replace("@@INIT@@", init);
@@ -1824,9 +2022,11 @@ export function generateWat(shared = false, relaxedSimd = false) {
   ${withConstants(colsFastFunc(true))}
   ${LOGSOFTMAX_COLS}
   ${withConstants(log1pFunc())}
+  ${withConstants(rows2ExactFunc())}
   ${withConstants(rowsFastFunc("softmax"))}
   ${withConstants(rowsFastFunc("logsoftmax"))}
   ${withConstants(rowsFastFunc("logsumexp"))}
+  ${[2, 3, 4].flatMap((c) => ["softmax", "logsoftmax", "logsumexp"].map((kind) => withConstants(rowsFastFunc(kind, c)))).join("\n  ")}
   ${withConstants(colsExactFunc(true))}
   ${withConstants(colsExactFunc(false))}
   ${withConstants(logSoftmaxColsExactFunc())}

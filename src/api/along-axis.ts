@@ -8,7 +8,7 @@ import type { softmaxKernel } from "../kernels/js/softmax.js";
 import { NOTHING } from "../kernels/js/stats.js";
 import { ALL_DONE, wasmAlongAxis } from "../kernels/wasm/hooks.js";
 import { fromFlat, outputBuffer, toFlat, toMask } from "../tensor/convert.js";
-import { forEachSlice, layoutOf, normalizeAxis } from "../tensor/layout.js";
+import { forEachSliceLeft, layoutOf, normalizeAxis } from "../tensor/layout.js";
 import type { Mask } from "../tensor/types.js";
 import { checkOptions, policyOf, scratchOf, slicePath, temperatureOf } from "./options.js";
 
@@ -48,8 +48,7 @@ export function alongAxis(fn: string, x: unknown, options: unknown, kernel: Kern
   const nothing = policy === "zeros" ? fill : Number.NaN;
   const done = wasmAlongAxis(fn, flat.data, y, layout, mask, t, o.precision);
   if (done === ALL_DONE) return fromFlat(y, flat.shape, flat.kind);
-  forEachSlice(layout, (off, stride, slice) => {
-    if (done !== null && done[slice] === 1) return;
+  forEachSliceLeft(layout, done, (off, stride, slice) => {
     const status = kernel(flat.data, y, off, stride, layout.n, mask, t, nothing, scratch);
     if (status === NOTHING && policy === "error" && layout.n > 0) {
       throw new SoftmaxError({ code: "FULLY_MASKED", fn, arg: "x", path: slicePath(slice, flat.shape, axis) });

@@ -46,6 +46,23 @@ export function forEachSlice(l: Layout, f: (offset: number, stride: number, slic
   }
 }
 
+/**
+ * {@link forEachSlice} over the slices whose flag in `done` is 0 only (done: one flag per slice, null: every slice), found
+ * with the native `indexOf`: after the WASM kernels leave a few slices to the JavaScript kernel, a loop calling `f` for
+ * each of 65536 rows cost 0.3 ms (a third of a log-softmax call on 65536 rows of 2).
+ */
+export function forEachSliceLeft(l: Layout, done: Uint8Array | null, f: (offset: number, stride: number, slice: number) => void): void {
+  if (done === null) {
+    forEachSlice(l, f);
+    return;
+  }
+  const { n, inner } = l;
+  for (let s = done.indexOf(0); s !== -1; s = done.indexOf(0, s + 1)) {
+    const o = Math.floor(s / inner);
+    f(o * n * inner + (s - o * inner), inner, s);
+  }
+}
+
 /** The shape with `axis` removed (or set to 1 with keepDims). */
 export function reducedShape(shape: readonly number[], axes: readonly number[], keepDims: boolean): number[] {
   const out: number[] = [];

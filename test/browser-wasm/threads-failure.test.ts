@@ -10,6 +10,9 @@
  *   every result keeps its bits, and the pool is given up once the worker has not woken for 2 s (Chromium ends a
  *   terminated worker only when the page's main thread yields: a worker terminated and called at once in one
  *   synchronous run keeps working, which is harmless);
+ * - a Web Worker that never reports ready while setThreads(2) starts the pool (the seam's `spawn`, timeout shortened to
+ *   0.4 s): setThreads resolves 1 at the timeout, the worker is gone, calls run on one thread with the JS kernel's bits,
+ *   and a later setThreads(2) works;
  * - the library inside a module Web Worker (the caller waits in Atomics.wait with a timeout): a pool worker that
  *   stalls mid-task, the same.
  * Without Chromium these tests fail (test/explorer/browser.ts), never skip.
@@ -92,6 +95,44 @@ describe("a Web Worker that fails", () => {
       expect(await setThreads(o, 2)).toBe(2);
       const { shape } = SHAPES[1] as (typeof SHAPES)[number];
       const { data, js } = inputs[1] as (typeof inputs)[number];
+      const again = await o.run({ data, shape, axis: -1, precision: "exact" });
+      for (const op of OPS) {
+        expect(again[op].backend, op).toMatch(/^wasm-(relaxed-)?exact×2$/);
+        expect(bitDiff(fromBase64(again[op].data), js[op]), op).toEqual({ count: 0, first: [] });
+      }
+      expect(o.pageErrors).toEqual([]);
+      expect(o.consoleErrors).toEqual([]);
+    } finally {
+      await o.close();
+    }
+  }, 120_000);
+
+  it("one that never reports ready: setThreads(2) resolves 1 at the start-up timeout (shortened), no worker left; one thread; setThreads(2) works", async () => {
+    const o = await openPage({ isolated: true });
+    try {
+      const { shape } = SHAPES[1] as (typeof SHAPES)[number];
+      const { data, js } = inputs[1] as (typeof inputs)[number];
+      // The seam: a 0.4 s timeout instead of 30 s, and worker 1 blocked before it posts "ready".
+      await o.page.evaluate(
+        `import(${JSON.stringify(SEAM)}).then((t) => { t.threadTesting.events.length = 0; t.threadTesting.spawn = { timeoutMs: 400, silent: [1], started: [] }; })`,
+      );
+      const t0 = performance.now();
+      expect(await setThreads(o, 2)).toBe(1);
+      const ms = performance.now() - t0;
+      expect(ms).toBeGreaterThanOrEqual(399);
+      expect(ms).toBeLessThan(400 + 5000);
+      expect(await events(o)).toContain("setThreads: Error: softmax: worker 1 did not start in time");
+      expect(await o.page.evaluate(`import(${JSON.stringify(SEAM)}).then((t) => t.threadTesting.spawn.started.length)`)).toBe(1);
+      await expect.poll(() => o.page.workers().length, { timeout: 10_000 }).toBe(0);
+      expect(await threads(o)).toBe(1);
+      const after = await o.run({ data, shape, axis: -1, precision: "exact" });
+      for (const op of OPS) {
+        expect(after[op].backend, op).toMatch(/^wasm-(relaxed-)?exact$/);
+        expect(bitDiff(fromBase64(after[op].data), js[op]), op).toEqual({ count: 0, first: [] });
+      }
+      await o.page.evaluate(`import(${JSON.stringify(SEAM)}).then((t) => { t.threadTesting.spawn = null; })`);
+      expect(await setThreads(o, 2)).toBe(2);
+      expect(o.page.workers()).toHaveLength(1);
       const again = await o.run({ data, shape, axis: -1, precision: "exact" });
       for (const op of OPS) {
         expect(again[op].backend, op).toMatch(/^wasm-(relaxed-)?exact×2$/);

@@ -125,6 +125,37 @@ describe("WASM kernels against 40-digit decimal.js", () => {
     expect(worst.fast).toBeLessThanOrEqual(2.5);
   });
 
+  it("property: fast logSoftmax's float32 last pass, (x - m) - L, stays within 2 ulp (1.5 ulp of roundings plus L's error) of decimal.js", () => {
+    // |x - m| ≤ |y| and L ≤ |y| (y = (x - m) - L, both terms ≤ 0): the roundings of x - m, of L to float32 and of the
+    // difference add at most 1.5 ulps of y; L's own error (float32 terms) stays under ε·|y|. Rows of 16 to 300 (the row
+    // kernels, not the four-row groups), any scale and shift, ties of the maximum and entries near it.
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 16, max: 300 }),
+        fc.constantFrom(0.01, 0.3, 1, 4, 30, 300),
+        fc.constantFrom(0, 0, 37.5, -2000, 3e4),
+        fc.integer({ min: 0, max: 2 ** 30 }),
+        fc.boolean(),
+        (n, scale, shift, seed, tie) => {
+          const x = logits(n, seed, scale);
+          for (let i = 0; i < n; i++) x[i] = Math.fround((x[i] as number) + shift);
+          if (tie) {
+            let m = Number.NEGATIVE_INFINITY;
+            for (const v of x) m = Math.max(m, v);
+            x[n - 1] = m;
+            x[n >> 1] = Math.fround(m * (1 - 2 ** -20));
+          }
+          const y = run("logSoftmax", x, [n], { precision: "fast" }, WASM);
+          expect(lastBackend()).toBe(ran("fast"));
+          const ref = referenceRow(x).logSoftmax;
+          for (let i = 0; i < n; i++)
+            expect(ulpError(y[i] as number, ref[i] as number), `n = ${n} scale ${scale} shift ${shift} [${i}]`).toBeLessThanOrEqual(2);
+        },
+      ),
+      { numRuns: 60, seed: 20261125 },
+    );
+  });
+
   it("fast mode stays within 2.5 ulp on a row of 10^6 (against the float64 JS kernel)", () => {
     const n = 1_000_000;
     const x = logits(n, 7);

@@ -4,15 +4,18 @@
  * else the row is computed again by stats_exact. Checked against 64-digit decimal.js (reference/decimal.mjs): the bound
  * itself on rows of many lengths and scales, outputs correctly rounded and the JavaScript kernel's bits, rows built to
  * lie within 2^-40 of a float32 midpoint (the fallback must run, counted by lseCheap.fallbacks), special rows
- * bit-identical to the JavaScript kernel, and a fast-check property.
+ * bit-identical to the JavaScript kernel, and a fast-check property. One long row split across worker threads runs
+ * stats_lse_exact on every chunk and checks the merged value's bound (threads.ts runThreaded, slices.ts lseMergedBound),
+ * else runs stats_exact on every chunk again: the same checks there.
  */
 import type { Decimal } from "decimal.js";
 import fc from "fast-check";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { D, log1p as decimalLog1p, exact } from "../../reference/decimal.mjs";
-import { createWasmArena, lastBackend, logSumExp, setBackend, setThreads, THREAD_MIN_ELEMENTS, wasmSupported } from "../../src/index.js";
+import { createWasmArena, lastBackend, logSumExp, setBackend, setThreads, THREAD_MIN_ELEMENTS, threads, wasmSupported } from "../../src/index.js";
 import { ensureMemory, type WasmInstance, wasmInstance } from "../../src/kernels/wasm/runtime.js";
 import { acrossSlices, lseCheap, lseErrorBound } from "../../src/kernels/wasm/slices.js";
+import { threadTesting } from "../../src/kernels/wasm/threads.js";
 import { logits, ran, VARIANT, WASM } from "./reference.js";
 
 const I = Number.POSITIVE_INFINITY;
@@ -411,5 +414,251 @@ describe(`exact log-sum-exp through stats_lse_exact (${VARIANT})`, () => {
       lseCheap.on = true;
       for (let r = 0; r < rows; r++) expect(Object.is(got[r], old[r]), `${rows}×${n} row ${r}`).toBe(true);
     }
+  });
+});
+
+describe(`exact log-sum-exp of one long row across 2 threads through stats_lse_exact (${VARIANT})`, () => {
+  /** One row's exact log-sum-exp with 2 threads (×2 checked); threadTesting.lse reset first (NaN: not through the check). */
+  function lse2(row: Float32Array, where?: Uint8Array, T = 2): number {
+    threadTesting.lse.value = Number.NaN;
+    threadTesting.lse.bound = Number.NaN;
+    const y = lse(row, 1, row.length, WASM, where)[0] as number;
+    expect(lastBackend()).toBe(`${ran("exact")}×${T}`);
+    return y;
+  }
+  function js(row: Float32Array, where?: Uint8Array): number {
+    return lse(row, 1, row.length, "js", where)[0] as number;
+  }
+  beforeAll(async () => {
+    expect(await setThreads(2)).toBe(2);
+  });
+  afterAll(async () => {
+    await setThreads(1);
+  });
+
+  it("rows of many lengths, scales and spreads: the merged bound holds, correctly rounded, the JS kernel's bits", () => {
+    let worst = 0;
+    let checked = 0;
+    for (const n of [THREAD_MIN_ELEMENTS, 300_001, 1_000_000, 2 ** 22]) {
+      for (const [scale, shift, kind] of [
+        [4, 0, ""],
+        [4, -14, ""],
+        [0.01, 3, ""],
+        [1, -5, "dominant"],
+        [40, 100, ""],
+        [4, -680, ""],
+        [4, 0, "spread"],
+        [4, 0, "far"],
+      ] as const) {
+        if (n === 2 ** 22 && kind !== "") continue;
+        const row = baseRow(n, n + 31 * scale + shift, shift, scale);
+        // a dominant maximum (r tiny); the first chunk 30 below the second (|m_c - M| = 30 in the bound); the first chunk
+        // 800 below (its e^{m_c - M} is 0)
+        if (kind === "dominant") row[n >> 2] = shift + 60;
+        if (kind === "spread" || kind === "far") for (let i = 0; i < n >> 1; i++) row[i] = (row[i] as number) - (kind === "far" ? 800 : 30);
+        const before = lseCheap.fallbacks;
+        const got = lse2(row);
+        expect(lseCheap.fallbacks - before, `n ${n} scale ${scale} shift ${shift} ${kind}`).toBe(0);
+        const value = lseDecimal(row);
+        const err = exact(threadTesting.lse.value).minus(value).abs().toNumber();
+        expect(err, `n ${n} scale ${scale} shift ${shift} ${kind}`).toBeLessThanOrEqual(threadTesting.lse.bound);
+        worst = Math.max(worst, err / threadTesting.lse.bound);
+        expect(Object.is(got, js(row)), `n ${n} scale ${scale} shift ${shift} ${kind}`).toBe(true);
+        expect(got).toBe(round32(value));
+        checked++;
+      }
+    }
+    expect(checked).toBe(3 * 8 + 5);
+    expect(worst).toBeLessThan(0.5);
+  });
+
+  it("rows 2^-44 and 2^-46 from a float32 midpoint: the fallback runs (stats_exact on every chunk), and is needed", () => {
+    let wrong = 0;
+    let built = 0;
+    for (const n of [300_001, 1_000_000]) {
+      for (const [shift, scale] of [
+        [0, 4],
+        [-14, 4],
+        [-5, 1],
+      ] as const) {
+        for (const off of [2 ** -44, -(2 ** -44), 2 ** -46, -(2 ** -46)]) {
+          const { row, value, q } = nearMidpoint(baseRow(n - 2, n + shift, shift, scale), off);
+          const before = lseCheap.fallbacks;
+          const got = lse2(row);
+          expect(lseCheap.fallbacks - before, `n ${n} shift ${shift} off ${off}`).toBe(1);
+          // the cheaper value was within its bound, but on the wrong side of the midpoint in some rows
+          expect(exact(threadTesting.lse.value).minus(value).abs().toNumber()).toBeLessThanOrEqual(threadTesting.lse.bound);
+          if (Math.fround(threadTesting.lse.value) !== round32(value)) wrong++;
+          expect(Object.is(got, js(row)), `n ${n} shift ${shift} off ${off}: ${got} vs JS`).toBe(true);
+          expect(got).toBe(round32(value));
+          expect(exact(got).gt(q)).toBe(value.gt(q));
+          built++;
+        }
+      }
+    }
+    expect(built).toBe(24);
+    // without the fallback these rows would have been rounded the wrong way (measured: errors of up to 2^-40 absolute)
+    expect(wrong).toBeGreaterThanOrEqual(1);
+  });
+
+  it("3 and 4 threads (chunks at different maxima, one near a midpoint): the merged bound holds, the JS kernel's bits", async () => {
+    try {
+      for (const T of [3, 4]) {
+        expect(await setThreads(T)).toBe(T);
+        const n = 600_011;
+        for (const kind of ["plain", "steps", "midpoint"]) {
+          let row = baseRow(n, 60 + T, -3);
+          // each chunk's entries 7·c lower than the last chunk's: a spread of 7·(T - 1) in the bound
+          if (kind === "steps") row = row.map((v, i) => v - 7 * (T - 1 - Math.floor((i * T) / n)));
+          if (kind === "midpoint") row = nearMidpoint(row.subarray(0, n - 2), 2 ** -44).row;
+          const before = lseCheap.fallbacks;
+          const got = lse2(row, undefined, T);
+          expect(lseCheap.fallbacks - before, `${T} threads, ${kind}`).toBe(kind === "midpoint" ? 1 : 0);
+          const value = lseDecimal(row);
+          expect(exact(threadTesting.lse.value).minus(value).abs().toNumber()).toBeLessThanOrEqual(threadTesting.lse.bound);
+          expect(Object.is(got, js(row)), `${T} threads, ${kind}`).toBe(true);
+          expect(got).toBe(round32(value));
+        }
+      }
+    } finally {
+      expect(await setThreads(2)).toBe(2);
+    }
+  });
+
+  it("a worker that throws in the fallback's pass: the call is redone on one thread with the JS kernel's bits", async () => {
+    const { row, value } = nearMidpoint(baseRow(300_001 - 2, 5, 0), 2 ** -44);
+    threadTesting.events.length = 0;
+    // task 1: stats_lse_exact on its chunk; task 2: stats_exact on it again (the fallback)
+    threadTesting.fault = { worker: 1, at: 2, kind: "throw" };
+    try {
+      const before = lseCheap.fallbacks;
+      const got = lse(row, 1, row.length, WASM)[0] as number;
+      expect(lastBackend()).toBe(ran("exact"));
+      expect(threads()).toBe(1);
+      expect(threadTesting.events).toContain("worker 1 threw");
+      // the pool's check, then the one-thread redo's (slices.ts lseRows)
+      expect(lseCheap.fallbacks - before).toBe(2);
+      expect(Object.is(got, js(row))).toBe(true);
+      expect(got).toBe(round32(value));
+    } finally {
+      threadTesting.fault = null;
+      expect(await setThreads(2)).toBe(2);
+    }
+  });
+
+  it("a chunk's maximum out of the direct loop's range, |y| tiny: the fallback; the JS kernel's bits", () => {
+    const n = 400_003;
+    const rows: Float32Array[] = [];
+    // K out of range (r = NaN from stats_lse_exact) in both chunks, or in the first one only
+    for (const shift of [1500, -800]) rows.push(baseRow(n, 7, shift));
+    const mixed = baseRow(n, 8, 0);
+    for (let i = 0; i < n >> 1; i++) mixed[i] = (mixed[i] as number) + 1500;
+    rows.push(mixed);
+    // |y| ≤ 2^-19: y = m + ln S with m = -ln S on a grid of 2^-18, offsets on a grid of 2^-10
+    const d = Float32Array.from(baseRow(n, 9, 0, 2), (v) => -Math.round(Math.abs(v) * 1024) / 1024);
+    d[12_345] = 0;
+    const m = Math.round(-lseDecimal(d).toNumber() * 2 ** 18) / 2 ** 18;
+    rows.push(Float32Array.from(d, (v) => m + v));
+    for (const [i, row] of rows.entries()) {
+      const before = lseCheap.fallbacks;
+      const got = lse2(row);
+      expect(lseCheap.fallbacks - before, `row ${i}`).toBe(1);
+      expect(Object.is(got, js(row)), `row ${i}: ${got} vs JS`).toBe(true);
+      expect(got, `row ${i}`).toBe(round32(lseDecimal(row)));
+    }
+  });
+
+  it("special long rows (NaN, ±Infinity, all -Infinity, a chunk of -Infinity, masks, huge, subnormal): the JS kernel's bits", () => {
+    const n = 300_001;
+    const cases: [string, (r: Float32Array) => void][] = [
+      ["NaN", (r) => void r.fill(Number.NaN, 200_000, 200_001)],
+      ["+Infinity", (r) => void r.fill(I, 5, 6)],
+      ["-Infinity entries", (r) => void r.fill(-I, 1000, 160_000)],
+      ["all -Infinity", (r) => void r.fill(-I)],
+      ["a chunk of -Infinity", (r) => void r.fill(-I, 0, 150_000)],
+      ["huge", (r) => void r.fill(3.4e38, 7, 9)],
+      ["-huge", (r) => void r.fill(-3.4e38)],
+      [
+        "subnormal",
+        (r) => {
+          for (let i = 0; i < r.length; i++) r[i] = ((i % 7) - 3) * 1e-39;
+        },
+      ],
+      ["zeros", (r) => void r.fill(0)],
+    ];
+    for (const [name, f] of cases) {
+      const row = baseRow(n, 21, 0);
+      f(row);
+      const got = lse(row, 1, n, WASM)[0] as number;
+      expect(lastBackend()).toBe(`${ran("exact")}×2`);
+      expect(Object.is(got, js(row)), `${name}: ${got} vs JS`).toBe(true);
+    }
+    // masks: some entries, the maximum, a whole chunk, every entry
+    const row = baseRow(n, 22, 0);
+    let at = 0;
+    for (let i = 1; i < n; i++) if ((row[i] as number) > (row[at] as number)) at = i;
+    for (const [name, mask] of [
+      ["some", (i: number) => i % 5 !== 3],
+      ["the maximum", (i: number) => i !== at],
+      ["a chunk", (i: number) => i >= n >> 1],
+      ["all", () => false],
+    ] as const) {
+      const where = Uint8Array.from({ length: n }, (_, i) => (mask(i) ? 1 : 0));
+      const got = lse2(row, where);
+      expect(Object.is(got, js(row, where)), `masked ${name}: ${got}`).toBe(true);
+    }
+  });
+
+  it("property: long rows of any scale and shift, and tuned near a midpoint: the JS kernel's bits", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: THREAD_MIN_ELEMENTS, max: 400_000 }),
+        fc.integer({ min: 0, max: 1000 }),
+        fc.double({ min: 0.01, max: 40, noNaN: true }),
+        fc.double({ min: -300, max: 300, noNaN: true }),
+        (n, seed, scale, shift) => {
+          const row = baseRow(n, seed, Math.fround(shift), scale);
+          return Object.is(lse2(row), js(row));
+        },
+      ),
+      { numRuns: 15 },
+    );
+    fc.assert(
+      fc.property(
+        fc.integer({ min: THREAD_MIN_ELEMENTS, max: 400_000 }),
+        fc.integer({ min: 0, max: 1000 }),
+        fc.double({ min: -100, max: 100, noNaN: true }),
+        (n, seed, shift) => {
+          const { row, value } = nearMidpoint(baseRow(n - 2, seed, Math.fround(shift)), seed % 2 ? 2 ** -43 : -(2 ** -43));
+          const before = lseCheap.fallbacks;
+          const got = lse2(row);
+          return lseCheap.fallbacks - before === 1 && Object.is(got, js(row)) && got === round32(value);
+        },
+      ),
+      { numRuns: 10 },
+    );
+  });
+
+  it("the same bits as the stats_exact route (lseCheap off) on 4·N(0,1) rows, and on a batch of rows", () => {
+    for (const n of [THREAD_MIN_ELEMENTS, 1_000_000]) {
+      for (let seed = 0; seed < 4; seed++) {
+        const row = logits(n, 40 + seed, 4);
+        const got = lse2(row);
+        lseCheap.on = false;
+        const old = lse2(row);
+        expect(Number.isNaN(threadTesting.lse.value)).toBe(true);
+        lseCheap.on = true;
+        expect(Object.is(got, old), `n ${n} seed ${seed}`).toBe(true);
+      }
+    }
+    // rows shared between the threads (runTask, flag 1: stats_exact on every row) likewise
+    const { x } = midpointBatch(40, 8192, 500, 2);
+    const got = lse(x, 40, 8192, WASM);
+    expect(lastBackend()).toBe(`${ran("exact")}×2`);
+    lseCheap.on = false;
+    const old = lse(x, 40, 8192, WASM);
+    expect(lastBackend()).toBe(`${ran("exact")}×2`);
+    lseCheap.on = true;
+    for (let r = 0; r < 40; r++) expect(Object.is(got[r], old[r]), `row ${r}`).toBe(true);
   });
 });

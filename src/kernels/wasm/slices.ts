@@ -162,6 +162,13 @@ export function runSlices(
 /** Rows run by {@link kernelRowsAcross} since the module loaded: lets tests check the route (as {@link acrossCount}). */
 export const rowsAcrossCount = { fast: 0 };
 
+/**
+ * Exact rows of 2 through `rows2_exact` (four rows per iteration, no transposes; a row whose results it cannot round
+ * for sure is left to the JavaScript kernel): `on` false sends them through the across-slices kernels instead (tests,
+ * timing scripts); `rows` counts the rows it ran, `flagged` those it left to JavaScript.
+ */
+export const rows2Exact = { on: true, rows: 0, flagged: 0 };
+
 /** Floats of input per chunk of short rows run across ({@link acrossRows}). */
 const ACROSS_CHUNK = 8192;
 
@@ -171,7 +178,9 @@ const ACROSS_CHUNK = 8192;
  * runs the rows kernels ({@link kernelRowsAcross}: lanes gathered from four consecutive rows), the last count mod 4 rows
  * through the row kernels; exact mode transposes the chunk inside WASM (4 × 4 tiles) so that its rows become the
  * columns of an n × R strip for {@link kernelCols}, and back, a last chunk of rows not a multiple of 4 padded with rows
- * of zeros (finite: never flagged), computed and ignored.
+ * of zeros (finite: never flagged), computed and ignored. Exact rows of 2, and fast log-sum-exp of rows of 2, run
+ * `rows2_exact` instead ({@link rows2Exact}: four rows per iteration, no transposes; the rows it flags go to the
+ * JavaScript kernel).
  */
 function acrossRows(
   w: WasmInstance,
@@ -199,7 +208,22 @@ function acrossRows(
   for (let s0 = first; s0 < first + count; s0 += R) {
     const rows = Math.min(R, first + count - s0);
     copyIn(w, x, layout, s0, rows, at, mask);
-    if (exact) {
+    if ((exact || op === OP_LOG_SUM_EXP) && n === 2 && rows2Exact.on) {
+      // rows of 2: results in place (log-sum-exp: one float32 per row at tb), flags (i32 per row) at st. Fast
+      // log-sum-exp takes this exact kernel too: 65536 rows 1.14 → 0.97 ms SIMD128, 0.98 → 0.74 ms relaxed (the fast
+      // four-row kernel pays $log1p2 and leaves its cancelling rows to JavaScript)
+      const c = (rows + 3) & ~3;
+      if (c !== rows) w.f32.fill(0, at + rows * n, at + c * n);
+      const flagged = k.rows2_exact(xb, op === OP_LOG_SUM_EXP ? tb : xb, st, c, op);
+      rows2Exact.rows += rows;
+      done.fill(1, s0, s0 + rows);
+      if (op === OP_LOG_SUM_EXP) y.set(w.f32.subarray(tb >> 2, (tb >> 2) + rows), s0);
+      if (flagged > 0) {
+        const fl = new Int32Array(w.f32.buffer, st, rows);
+        for (let r = 0; r < rows; r++) if (fl[r] !== 0) done[s0 + r] = 0;
+        rows2Exact.flagged += flagged;
+      }
+    } else if (exact) {
       const c = (rows + 3) & ~3;
       if (c !== rows) w.f32.fill(0, at + rows * n, at + c * n);
       k.transpose(xb, tb, c, n, n, c);
@@ -323,6 +347,23 @@ export function lseErrorBound(n: number, l: number, v: number): number {
   // that the workers' source (threads.ts: runTask and this function as text) carries it.
   const LSE_TERM_ERROR = 2 * (2 ** -39 + 8 * 2 ** -53) + 2 * 2 ** -53;
   return 1.01 * (LSE_TERM_ERROR + 1.01 * (n / 2 + 64) * 2 ** -53) + n * 2 ** -1020 + 2 ** -51 * (Math.abs(l) + Math.abs(v));
+}
+
+/**
+ * {@link lseErrorBound} for one row of n floats split into T chunks of at most `chunk` floats, each through
+ * stats_lse_exact (threads.ts, one long row), merged on the calling thread: S' = Σ_c (1 + r_c')·e^{m_c - M} (the first
+ * chunk at M contributes r_c' alone), y' = M + l, l = Math.log1p(r'). `spread` is the largest |m_c - M| of a chunk whose
+ * e^{m_c - M} is not 0 (< 746). Its terms, relative to S = Σ_c S_c·e^{m_c - M} ≥ 1:
+ * - each chunk's S_c' has lseErrorBound's relative error with `chunk` for n (its clamped and subnormal terms: n·2^-1020
+ *   of S in all), so their weighted sum does too;
+ * - e^{m_c - M}: the difference of two float32 rounded (2^-53 relative, so |m_c - M|·2^-53 in the exponential) and
+ *   Math.exp (fdlibm, under 1 ulp: 2^-52); 1 + r_c' and the product rounded (2·2^-53): (1.01·spread + 4)·2^-53 (a
+ *   subnormal e^{m_c - M} or product: n_c·2^-1074 of S at most, inside the n·2^-1020 term);
+ * - the T - 1 additions of non-negative terms: 2^-53 of S each;
+ * - log1p, the sum M + l and y' ± e as in lseErrorBound (its 1.01 over the relative error covers the first two).
+ */
+export function lseMergedBound(n: number, chunk: number, T: number, spread: number, l: number, v: number): number {
+  return lseErrorBound(chunk, l, v) + 1.02 * (1.01 * spread + 4 + T) * 2 ** -53 + n * 2 ** -1020;
 }
 
 /**

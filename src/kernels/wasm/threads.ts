@@ -14,7 +14,9 @@
  *   S = Σ_c (1 + r_c)·e^{m_c - M} (the chunk holding the first maximum
  *   contributes r_c alone, so log1p keeps its digits), and the threads scale
  *   their chunks with e^{m_c - M}/S (softmax) or write (x - M) - log1p(r)
- *   (logSoftmax).
+ *   (logSoftmax). Exact log-sum-exp's chunks run the cheaper stats_lse_exact;
+ *   the merged value is kept where its a-priori bound (slices.ts
+ *   lseMergedBound) allows, else every chunk runs stats_exact again.
  *
  * The calling thread blocks with Atomics.wait while the workers finish
  * (Node and workers), or spins on Atomics.load (a browser's main thread,
@@ -43,7 +45,7 @@
 import type { Layout } from "../../tensor/layout.js";
 import { dispatchState } from "./backend.js";
 import { ensureMemory, initWasm, instantiateAsync, type KernelExports, kernelBytes, relaxedSupported, type SimdVariant, type WasmInstance } from "./runtime.js";
-import { copyIn, copyOut, lseErrorBound, OP_LOG_SOFTMAX, OP_LOG_SUM_EXP, OP_SOFTMAX, type WasmOp } from "./slices.js";
+import { copyIn, copyOut, lseCheap, lseErrorBound, lseMergedBound, OP_LOG_SOFTMAX, OP_LOG_SUM_EXP, OP_SOFTMAX, type WasmOp } from "./slices.js";
 
 /** Task codes shared with the worker source. */
 const T_SOFTMAX = 0;
@@ -52,6 +54,8 @@ const T_LOG_SUM_EXP = 2;
 const T_STATS = 3;
 const T_FINISH = 4;
 const T_SCALE = 5;
+/** A chunk of one long row's exact log-sum-exp: stats_lse_exact (the merge checks its error bound, see runThreaded). */
+const T_STATS_LSE = 6;
 const T_EXIT = 9;
 /**
  * int32 fields per thread slot: state, task, exact, a, b, c, d, rows, n, flag, variant (0 SIMD128, 1 relaxed), fault (a
@@ -74,7 +78,10 @@ const S_FAILED = 4;
  */
 const WAIT_MIN_MS = 2000;
 const WAIT_SHARES = 100;
-/** A worker that has not reported ready by then failed to start (setThreads then resolves 1). */
+/**
+ * A worker that has not reported ready by then failed to start: setThreads terminates it and every worker it started,
+ * and resolves 1 (threadTesting.spawn shortens it for tests).
+ */
 const SPAWN_TIMEOUT_MS = 30_000;
 
 /**
@@ -117,8 +124,9 @@ function runTask(
     else k.softmax_fast(a, a, c, d, rows, n, flag);
   } else if (t === 1 || t === 2 || t === 3) {
     // T_LOG_SOFTMAX, T_LOG_SUM_EXP, T_STATS; exact log-sum-exp as slices.ts lseRows: the cheaper kernel, each row kept
-    // where its a-priori bound cannot move it across a float32 rounding boundary, else recomputed by stats_exact
-    const cheap = exact && t === 2;
+    // where its a-priori bound cannot move it across a float32 rounding boundary, else recomputed by stats_exact (flag 1:
+    // stats_exact on every row, slices.ts lseCheap off)
+    const cheap = exact && t === 2 && flag === 0;
     if (cheap) k.stats_lse_exact(a, d, rows, n);
     else if (exact) k.stats_exact(a, d, rows, n);
     else k.stats_fast(a, d, rows, n);
@@ -155,6 +163,9 @@ function runTask(
     // T_SCALE
     if (exact) k.scale_exact(c, a, n, v);
     else k.scale_fast(a, a, n, v);
+  } else if (t === 6) {
+    // T_STATS_LSE
+    k.stats_lse_exact(a, d, rows, n);
   }
 }
 
@@ -166,6 +177,8 @@ function start(d, post, quit) {
   const ctl = new Int32Array(d.control);
   const par = new Float64Array(d.params);
   const b = d.id * ${SLOT};
+  // Test seam (threadTesting.spawn): a worker that never reports ready, blocked as one stuck while starting.
+  if (d.silent) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
   post("ready");
   for (;;) {
     const s = Atomics.load(ctl, b);
@@ -252,6 +265,14 @@ export const threadTesting = {
   fault: null as { worker: number; at: number; kind: FaultKind } | null,
   workers: (): readonly WorkerLike[] => pool?.workers ?? [],
   events: [] as string[],
+  /**
+   * setThreads' start-up while set: `timeoutMs` replaces SPAWN_TIMEOUT_MS, the workers whose id (≥ 1) is in `silent`
+   * never report ready (they block in Atomics.wait before posting it), and `started` collects every worker started (to
+   * check that none is left alive).
+   */
+  spawn: null as { timeoutMs: number; silent: number[]; started: WorkerLike[] } | null,
+  /** The last long row's exact log-sum-exp through stats_lse_exact: its merged float64 value and error bound (before the check). */
+  lse: { value: Number.NaN, bound: Number.NaN },
 };
 
 function isNode(): boolean {
@@ -272,16 +293,19 @@ function note(health: Health, event: string): void {
 /** Starts one worker and resolves when its instance is ready; a failure after that marks `health` broken. */
 async function spawn(id: number, data: Record<string, unknown>, health: Health): Promise<WorkerLike> {
   let timer: ReturnType<typeof setTimeout> | undefined;
+  const seam = threadTesting.spawn;
   const late = (w: WorkerLike, reject: (e: Error) => void): void => {
+    seam?.started.push(w);
     timer = setTimeout(() => {
       w.terminate();
-      reject(new Error("softmax: a worker did not start in time"));
-    }, SPAWN_TIMEOUT_MS);
+      reject(new Error(`softmax: worker ${id} did not start in time`));
+    }, seam?.timeoutMs ?? SPAWN_TIMEOUT_MS);
   };
+  const start = { ...data, id, silent: seam?.silent.includes(id) === true };
   if (isNode()) {
     const spec = "node:worker_threads";
     const { Worker } = (await import(/* @vite-ignore */ spec)) as typeof import("node:worker_threads");
-    const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { ...data, id } });
+    const w = new Worker(WORKER_SOURCE, { eval: true, workerData: start });
     // Listeners for the whole life of the worker: an 'error' event without one would throw in the host process.
     w.on("error", (e) => note(health, `worker ${id} error: ${String(e)}`));
     w.on("messageerror", () => note(health, `worker ${id} messageerror`));
@@ -309,7 +333,7 @@ async function spawn(id: number, data: Record<string, unknown>, health: Health):
         w.terminate();
         reject(new Error("softmax: a Web Worker failed to start"));
       };
-      w.postMessage({ ...data, id });
+      w.postMessage(start);
     });
     w.onmessage = null;
     w.onerror = (e) => {
@@ -388,7 +412,9 @@ export async function setThreads(n: number): Promise<number> {
     const started = await Promise.allSettled(Array.from({ length: want - 1 }, (_, i) => spawn(i + 1, data, health)));
     workers = started.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
     if (workers.length < want - 1) {
-      // One failed (a browser's CSP forbidding blob: workers, a worker limit): the others would stay blocked forever.
+      // One failed (a browser's CSP forbidding blob: workers, a worker limit, a worker that never reported ready): the
+      // others would stay blocked forever.
+      for (const s of started) if (s.status === "rejected") log(`setThreads: ${String(s.reason)}`);
       health.broken = true;
       for (const w of workers) w.terminate();
       return 1;
@@ -554,6 +580,41 @@ function parallel(p: Pool, t: number, exact: boolean, args: (i: number) => Args,
 }
 
 /**
+ * Merges the T chunk stats (m_c, r_c, flag) of one long row: M = max m_c and r = S - 1 with S = Σ_c (1 + r_c)·e^{m_c - M}
+ * (the first chunk at the maximum contributes r_c: its 1 is the 1 of S); scaleOf[c] = e^{m_c - M} in the unit of the
+ * chunk's terms; spread = the largest |m_c - M| whose e^{m_c - M} is not 0 (for lseMergedBound). Null where a chunk is
+ * special (the JS kernel redoes the row).
+ */
+function merge(f64: Float64Array, T: number, scaleOf: Float64Array): { M: number; r: number; spread: number } | null {
+  let M = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < T; i++) {
+    // The flag slot: 1 special; else 0, or -u where the chunk's terms carry the unit u (the kernels' direct loop).
+    if ((f64[i * 4 + 3] as number) > 0) return null;
+    M = Math.max(M, f64[i * 4] as number);
+  }
+  let r = 0;
+  let spread = 0;
+  let first = true;
+  for (let i = 0; i < T; i++) {
+    const m = f64[i * 4] as number;
+    const rc = (f64[i * 4 + 1] as number) + (f64[i * 4 + 2] as number);
+    const e = m === M ? 1 : Math.exp(m - M);
+    scaleOf[i] = f64[i * 4 + 3] === 0 ? e : e / -(f64[i * 4 + 3] as number);
+    // A chunk 745 or more below M adds nothing (S_c·e^{m_c - M} < n·2^-1075), not even stats_lse_exact's r = NaN of
+    // a maximum out of the direct loop's range.
+    if (e === 0) continue;
+    spread = Math.max(spread, M - m);
+    if (m === M && first) {
+      r += rc;
+      first = false;
+    } else {
+      r += (1 + rc) * e;
+    }
+  }
+  return { M, r, spread };
+}
+
+/**
  * Runs `op` on every slice with the worker pool. Returns false (nothing done)
  * when there is no pool, the shape does not split (several slices but fewer
  * than the threads) or the shared memory cannot grow to the size the call needs.
@@ -592,7 +653,16 @@ export function runThreaded(
       p,
       task,
       exact,
-      (i) => [xb + first(i) * n * 4, 0, sb + i * scratch, first(i) * 32, first(i + 1) - first(i), n, 0, 0],
+      (i) => [
+        xb + first(i) * n * 4,
+        0,
+        sb + i * scratch,
+        first(i) * 32,
+        first(i + 1) - first(i),
+        n,
+        task === T_LOG_SUM_EXP && exact && !lseCheap.on ? 1 : 0,
+        0,
+      ],
       (i) => copyIn(w, x, layout, first(i), first(i + 1) - first(i), (xb >> 2) + first(i) * n, mask),
       op === OP_LOG_SUM_EXP ? undefined : (i) => copyOut(w, y, layout, first(i), first(i + 1) - first(i), (xb >> 2) + first(i) * n),
     );
@@ -617,44 +687,48 @@ export function runThreaded(
   // Each chunk is copied in just before its thread starts on it (masked rows: all at once, copyIn works on whole rows).
   if (mask !== null) copyIn(w, x, layout, 0, 1, xb >> 2, mask);
   const f32 = w.f32;
-  const ok = parallel(
-    p,
-    op === OP_SOFTMAX ? T_SOFTMAX : T_STATS,
-    exact,
-    (i) => {
-      const [a, s, len] = chunk(i);
-      return [a, 0, s, i * 32, 1, len, 1, 0];
-    },
-    mask !== null ? undefined : (i) => f32.set(x.subarray(bounds[i] as number, bounds[i + 1] as number), (xb >> 2) + (bounds[i] as number)),
-  );
-  if (!ok) return false;
+  const stats = (i: number): Args => {
+    const [a, s, len] = chunk(i);
+    return [a, 0, s, i * 32, 1, len, 1, 0];
+  };
+  // Exact log-sum-exp: the cheaper stats_lse_exact on every chunk (as slices.ts lseRows does for rows), then checked.
+  const cheap = op === OP_LOG_SUM_EXP && exact && lseCheap.on;
+  const copy = mask !== null ? undefined : (i: number) => f32.set(x.subarray(bounds[i] as number, bounds[i + 1] as number), (xb >> 2) + (bounds[i] as number));
+  if (!parallel(p, op === OP_SOFTMAX ? T_SOFTMAX : cheap ? T_STATS_LSE : T_STATS, exact, stats, copy)) return false;
   const f64 = w.f64;
-  let M = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < T; i++) {
-    // The flag slot: 1 special; else 0, or -u where the chunk's terms carry the unit u (the kernels' direct loop).
-    if ((f64[i * 4 + 3] as number) > 0) {
-      // A chunk with NaN, +Infinity or nothing counted: the JS kernel redoes the row.
+  const scaleOf = new Float64Array(T);
+  let merged = merge(f64, T, scaleOf);
+  if (merged === null) {
+    // A chunk with NaN, +Infinity or nothing counted: the JS kernel redoes the row.
+    done[0] = 0;
+    return true;
+  }
+  if (cheap) {
+    // y' = M + log1p(r) is kept where the merged bound (slices.ts lseMergedBound) cannot move it across a float32
+    // rounding boundary (twice the bound, as lseRows: the JS kernel's value then rounds the same way); elsewhere (y near a
+    // boundary, |y| tiny, a chunk's K out of the direct loop's range: r = NaN) stats_exact runs every chunk again (the
+    // floats are still in the shared memory) and the row is merged as before.
+    let chunkMax = 0;
+    for (let i = 0; i < T; i++) chunkMax = Math.max(chunkMax, (bounds[i + 1] as number) - (bounds[i] as number));
+    const l = Math.log1p(merged.r);
+    const v = merged.M + l;
+    const e = lseMergedBound(n, chunkMax, T, merged.spread, l, v);
+    threadTesting.lse.value = v;
+    threadTesting.lse.bound = e;
+    if (Math.fround(v - 2 * e) === Math.fround(v + 2 * e)) {
+      done[0] = 1;
+      y[0] = v;
+      return true;
+    }
+    lseCheap.fallbacks++;
+    if (!parallel(p, T_STATS, exact, stats)) return false;
+    merged = merge(f64, T, scaleOf);
+    if (merged === null) {
       done[0] = 0;
       return true;
     }
-    M = Math.max(M, f64[i * 4] as number);
   }
-  // r = S - 1 with S = Σ_c (1 + r_c) e^{m_c - M}; the first chunk at the maximum contributes r_c (its 1 is the 1 of S).
-  let r = 0;
-  let first = true;
-  const scaleOf = new Float64Array(T);
-  for (let i = 0; i < T; i++) {
-    const m = f64[i * 4] as number;
-    const rc = (f64[i * 4 + 1] as number) + (f64[i * 4 + 2] as number);
-    const e = m === M ? 1 : Math.exp(m - M);
-    scaleOf[i] = f64[i * 4 + 3] === 0 ? e : e / -(f64[i * 4 + 3] as number);
-    if (m === M && first) {
-      r += rc;
-      first = false;
-    } else {
-      r += (1 + rc) * e;
-    }
-  }
+  const { M, r } = merged;
   if (op === OP_LOG_SUM_EXP) {
     done[0] = 1;
     y[0] = M + Math.log1p(r);
