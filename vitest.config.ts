@@ -17,7 +17,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: "wasm-relaxed",
-          include: ["test/wasm/{kernels,across,across-exact,threads,dispatch,arena,memory,short-rows,exact-rows,lse-exact,rows2-exact}.test.ts"],
+          include: ["test/wasm/{kernels,across,across-exact,threads,dispatch,arena,memory,short-rows,exact-rows,lse-exact,rows-exact}.test.ts"],
           execArgv: relaxed.flags,
           env: { SOFTMAX_TEST_WASM: "relaxed", SOFTMAX_RELAXED_REASON: relaxed.reason },
           setupFiles: ["test/scripts/require-relaxed.ts"],

@@ -1562,6 +1562,60 @@ function log1pFunc() {
     )})`;
 }
 
+/** The 4 × 4 transpose (its own inverse) by eight shuffles, from registers v(0) … v(3) into w(0) … w(3) (T0 … T3 between). */
+function transpose4(v, w) {
+  return [
+    set("T0", `(i8x16.shuffle ${lanes32(0, 4, 1, 5)} ${get(v(0))} ${get(v(1))})`),
+    set("T1", `(i8x16.shuffle ${lanes32(2, 6, 3, 7)} ${get(v(0))} ${get(v(1))})`),
+    set("T2", `(i8x16.shuffle ${lanes32(0, 4, 1, 5)} ${get(v(2))} ${get(v(3))})`),
+    set("T3", `(i8x16.shuffle ${lanes32(2, 6, 3, 7)} ${get(v(2))} ${get(v(3))})`),
+    set(w(0), `(i8x16.shuffle ${lanes32(0, 1, 4, 5)} ${get("T0")} ${get("T2")})`),
+    set(w(1), `(i8x16.shuffle ${lanes32(2, 3, 6, 7)} ${get("T0")} ${get("T2")})`),
+    set(w(2), `(i8x16.shuffle ${lanes32(0, 1, 4, 5)} ${get("T1")} ${get("T3")})`),
+    set(w(3), `(i8x16.shuffle ${lanes32(2, 3, 6, 7)} ${get("T1")} ${get("T3")})`),
+  ].join("\n      ");
+}
+
+/**
+ * Four rows of `cols` (2, 3 or 4) floats at `at` (cols whole vectors, loaded into O0 …) transposed into the columns
+ * C0 … C(cols-1): C_k = element k of the four rows. Uses T0 … T3.
+ */
+function loadColumns(cols, at) {
+  const loads = Array.from({ length: cols }, (_, r) => set(`O${r}`, `(v128.load offset=${16 * r} ${at})`)).join("\n      ");
+  if (cols === 2)
+    return `${loads}
+      ${set("C0", `(i8x16.shuffle ${lanes32(0, 2, 4, 6)} ${get("O0")} ${get("O1")})`)}
+      ${set("C1", `(i8x16.shuffle ${lanes32(1, 3, 5, 7)} ${get("O0")} ${get("O1")})`)}`;
+  if (cols === 3)
+    // v0 = [a0 a1 a2 b0], v1 = [b1 b2 c0 c1], v2 = [c2 d0 d1 d2] → C0 = [a0 b0 c0 d0], C1, C2
+    return `${loads}
+      ${set("C0", `(i8x16.shuffle ${lanes32(0, 1, 2, 5)} (i8x16.shuffle ${lanes32(0, 3, 6, 7)} ${get("O0")} ${get("O1")}) ${get("O2")})`)}
+      ${set("C1", `(i8x16.shuffle ${lanes32(0, 1, 2, 6)} (i8x16.shuffle ${lanes32(1, 4, 7, 7)} ${get("O0")} ${get("O1")}) ${get("O2")})`)}
+      ${set("C2", `(i8x16.shuffle ${lanes32(0, 1, 4, 7)} (i8x16.shuffle ${lanes32(2, 5, 5, 5)} ${get("O0")} ${get("O1")}) ${get("O2")})`)}`;
+  return `${loads}
+      ${transpose4(
+        (r) => `O${r}`,
+        (k) => `C${k}`,
+      )}`;
+}
+
+/** The columns O0 … O(cols-1) transposed back into four rows of `cols` floats, stored at `at` (uses C0 … C3, T0 … T3). */
+function storeColumns(cols, at) {
+  if (cols === 2)
+    return `(v128.store ${at} (i8x16.shuffle ${lanes32(0, 4, 1, 5)} ${get("O0")} ${get("O1")}))
+      (v128.store offset=16 ${at} (i8x16.shuffle ${lanes32(2, 6, 3, 7)} ${get("O0")} ${get("O1")}))`;
+  if (cols === 3)
+    // the inverse: rows [a0 a1 a2 b0], [b1 b2 c0 c1], [c2 d0 d1 d2] from the columns O0 … O2
+    return `(v128.store ${at} (i8x16.shuffle ${lanes32(0, 1, 4, 2)} (i8x16.shuffle ${lanes32(0, 4, 1, 5)} ${get("O0")} ${get("O1")}) ${get("O2")}))
+      (v128.store offset=16 ${at} (i8x16.shuffle ${lanes32(0, 1, 6, 2)} (i8x16.shuffle ${lanes32(1, 5, 2, 6)} ${get("O1")} ${get("O2")}) ${get("O0")}))
+      (v128.store offset=32 ${at} (i8x16.shuffle ${lanes32(6, 0, 1, 7)} (i8x16.shuffle ${lanes32(3, 7, 3, 7)} ${get("O0")} ${get("O1")}) ${get("O2")}))`;
+  return `${transpose4(
+    (k) => `O${k}`,
+    (r) => `C${r}`,
+  )}
+      ${Array.from({ length: 4 }, (_, r) => `(v128.store offset=${16 * r} ${at} ${get(`C${r}`)})`).join("\n      ")}`;
+}
+
 /**
  * Short rows along the last axis, four at a time (SIMD lanes hold four consecutive rows of n floats: element k of the
  * four is gathered with v128.load32_lane and scattered back with v128.store32_lane), with every accumulator in
@@ -1679,55 +1733,9 @@ function rowsFastFunc(kind, cols = 0) {
     ? `(func $${kind}_rows${cols} (param $x i32) (param $y i32) (param $st i32) (param $rows i32) (param $n i32) (result i32)`
     : `(func (export "${kind}_rows_fast") (param $x i32) (param $y i32) (param $st i32) (param $rows i32) (param $n i32) (result i32)`;
   // the group's columns, loaded and split (two), and its results interleaved back into rows (two, softmax / logsoftmax)
-  // n = 4: the 4 × 4 transpose (its own inverse) by eight shuffles, from v0 … v3 into w0 … w3 (T0 … T3 between)
-  const transpose4 = (v, w) =>
-    [
-      set("T0", `(i8x16.shuffle ${lanes32(0, 4, 1, 5)} ${get(v(0))} ${get(v(1))})`),
-      set("T1", `(i8x16.shuffle ${lanes32(2, 6, 3, 7)} ${get(v(0))} ${get(v(1))})`),
-      set("T2", `(i8x16.shuffle ${lanes32(0, 4, 1, 5)} ${get(v(2))} ${get(v(3))})`),
-      set("T3", `(i8x16.shuffle ${lanes32(2, 6, 3, 7)} ${get(v(2))} ${get(v(3))})`),
-      set(w(0), `(i8x16.shuffle ${lanes32(0, 1, 4, 5)} ${get("T0")} ${get("T2")})`),
-      set(w(1), `(i8x16.shuffle ${lanes32(2, 3, 6, 7)} ${get("T0")} ${get("T2")})`),
-      set(w(2), `(i8x16.shuffle ${lanes32(0, 1, 4, 5)} ${get("T1")} ${get("T3")})`),
-      set(w(3), `(i8x16.shuffle ${lanes32(2, 3, 6, 7)} ${get("T1")} ${get("T3")})`),
-    ].join("\n      ");
   const yAt = "(i32.add (local.get $g) (local.get $dy))";
-  const load2 =
-    cols === 2
-      ? `(local.set $C0 (v128.load (local.get $g)))
-      (local.set $C1 (v128.load offset=16 (local.get $g)))
-      (local.set $xf0 (i8x16.shuffle ${lanes32(0, 2, 4, 6)} ${get("C0")} ${get("C1")}))
-      (local.set $C1 (i8x16.shuffle ${lanes32(1, 3, 5, 7)} ${get("C0")} ${get("C1")}))
-      (local.set $C0 ${get("xf0")})`
-      : cols === 3
-        ? // v0 = [a0 a1 a2 b0], v1 = [b1 b2 c0 c1], v2 = [c2 d0 d1 d2] (in O0 … O2) → C0 = [a0 b0 c0 d0], C1, C2
-          `${Array.from({ length: 3 }, (_, r) => set(`O${r}`, `(v128.load offset=${16 * r} (local.get $g))`)).join("\n      ")}
-      ${set("C0", `(i8x16.shuffle ${lanes32(0, 1, 2, 5)} (i8x16.shuffle ${lanes32(0, 3, 6, 7)} ${get("O0")} ${get("O1")}) ${get("O2")})`)}
-      ${set("C1", `(i8x16.shuffle ${lanes32(0, 1, 2, 6)} (i8x16.shuffle ${lanes32(1, 4, 7, 7)} ${get("O0")} ${get("O1")}) ${get("O2")})`)}
-      ${set("C2", `(i8x16.shuffle ${lanes32(0, 1, 4, 7)} (i8x16.shuffle ${lanes32(2, 5, 5, 5)} ${get("O0")} ${get("O1")}) ${get("O2")})`)}`
-        : cols === 4
-          ? `${Array.from({ length: 4 }, (_, r) => set(`O${r}`, `(v128.load offset=${16 * r} (local.get $g))`)).join("\n      ")}
-      ${transpose4(
-        (r) => `O${r}`,
-        (k) => `C${k}`,
-      )}`
-          : "";
-  const store2 =
-    !two || kind === "logsumexp"
-      ? ""
-      : cols === 2
-        ? `(v128.store ${yAt} (i8x16.shuffle ${lanes32(0, 4, 1, 5)} ${get("O0")} ${get("O1")}))
-      (v128.store offset=16 ${yAt} (i8x16.shuffle ${lanes32(2, 6, 3, 7)} ${get("O0")} ${get("O1")}))`
-        : cols === 3
-          ? // the inverse: rows [a0 a1 a2 b0], [b1 b2 c0 c1], [c2 d0 d1 d2] from the columns O0 … O2
-            `(v128.store ${yAt} (i8x16.shuffle ${lanes32(0, 1, 4, 2)} (i8x16.shuffle ${lanes32(0, 4, 1, 5)} ${get("O0")} ${get("O1")}) ${get("O2")}))
-      (v128.store offset=16 ${yAt} (i8x16.shuffle ${lanes32(0, 1, 6, 2)} (i8x16.shuffle ${lanes32(1, 5, 2, 6)} ${get("O1")} ${get("O2")}) ${get("O0")}))
-      (v128.store offset=32 ${yAt} (i8x16.shuffle ${lanes32(6, 0, 1, 7)} (i8x16.shuffle ${lanes32(3, 7, 3, 7)} ${get("O0")} ${get("O1")}) ${get("O2")}))`
-          : `${transpose4(
-              (k) => `O${k}`,
-              (r) => `C${r}`,
-            )}
-      ${Array.from({ length: 4 }, (_, r) => `(v128.store offset=${16 * r} ${yAt} ${get(`C${r}`)})`).join("\n      ")}`;
+  const load2 = two ? loadColumns(cols, "(local.get $g)") : "";
+  const store2 = !two || kind === "logsumexp" ? "" : storeColumns(cols, yAt);
   return `
   ${head}
     (local $dy i32) (local $g i32) (local $gend i32) (local $a i32) (local $kend i32) (local $nb i32) (local $nb2 i32) (local $nb3 i32) (local $str i32) (local $specials i32)
@@ -1866,40 +1874,51 @@ function statsLseFunc() {
 }
 
 /**
- * rows2_exact(x, y, fl, rows, kind) → flagged rows: exact softmax (kind 0), log-softmax (1) or log-sum-exp (2) of
- * `rows` (a multiple of 4) rows of 2 floats at x, four rows per iteration: two vector loads split into the rows' first
- * and second elements (one shuffle each), then per row, in float64 lanes, m = max, d = min - m (one rounding, absolute
- * error ≤ 2^-53·|d|), e = e^d (Cody–Waite, the degree-11 polynomial of exact mode: 2^-56), and
- * - softmax: q = 1/(1 + e) at the maximum, e·q at the other;
- * - log-softmax: -L at the maximum, d - L at the other, L = log1p(e) ($log1p2: within 2^-50 of Math.log1p);
+ * rows_exact(x, y, fl, rows, n, kind) → flagged rows: exact softmax (kind 0), log-softmax (1) or log-sum-exp (2) of
+ * `rows` (a multiple of 4) rows of n = 2, 3 or 4 floats at x ($rows_exact2 … 4), four rows per iteration: n vector loads
+ * transposed into the columns (loadColumns), then per row, in float64 lanes, m = max, d_k = x_k - m (one rounding,
+ * absolute error ≤ 2^-53·|d_k|; 0 exactly at the maxima), e_k = e^{d_k} (Cody–Waite, the degree-11 polynomial of exact
+ * mode: 2^-56; exactly 1 at the maxima), and
+ * - softmax: e_k/S, S = Σ e_k (as e_k·(1/S));
+ * - log-softmax: d_k - L, L = log1p(r) ($log1p2: within 2^-50 of Math.log1p), r = Σ_{d_k < 0} e_k + (maxima - 1), so
+ *   that a tiny r keeps its digits;
  * - log-sum-exp: m + L (one float32 per row at y + 4·row).
- * Every softmax and log-softmax result carries a relative error under 2^-45.5 (e: 2^-53·|d| ≤ 2^-46.4 for |d| ≤ 87,
- * then at most three more roundings) and is rounded to float32 where its low 29 bits put it more than 512 float64 ulps
- * (> 2^-44 of it) from a float32 rounding boundary; log-sum-exp's error is under 2^-42.1 of y (rows with 16·|m + L| < L
- * are flagged: L's error, 2^-46.2 of L, is then at most 2^-42.2 of y), its window 4096 ulps (> 2^-41). The exact value
- * then rounds the same way, so the results are correctly rounded, the JavaScript kernel's bits. Rows
- * are flagged (fl + 4·row ≠ 0: left to the JavaScript kernel) where a result is nearer a boundary than that (about
- * 2^-19 of random rows), where it could be a float32 subnormal (softmax: e·q in [2^-151, 2^-125), below which it rounds
- * to +0 for sure; log-softmax: d < -86; log-sum-exp: |y| < 2^-125), where log-sum-exp cancels, and where the row holds
- * a NaN, a +Infinity or nothing but -Infinity.
+ * Every softmax and log-softmax result that is not flagged carries a relative error under 2^-45.5 (a term e_k: 2^-53·|d_k|
+ * ≤ 2^-46.4 while |d_k| ≤ 87, and a term further down only shows in results under 2^-125, flagged or rounded to 0; then a
+ * few more roundings) and is rounded to float32 where its low 29 bits put it more than 512 float64 ulps (> 2^-44 of it)
+ * from a float32 rounding boundary; log-sum-exp's error is under 2^-42.1 of y (rows with 16·|m + L| < L are flagged: L's
+ * error, 2^-46.2 of L, is then at most 2^-42.2 of y), its window 4096 ulps (> 2^-41). The exact value then rounds the
+ * same way, so the results are correctly rounded, the JavaScript kernel's bits. Rows are flagged (fl + 4·row ≠ 0: left
+ * to the JavaScript kernel) where a result is nearer a boundary than that (about 2^-19 of random rows per result), where
+ * a result could be a float32 subnormal (softmax: a probability in [2^-151, 2^-125), below which it rounds to +0 for
+ * sure; log-softmax: L < 2^-125, where -L is tiny or the JS kernel's terms below e^-709 would show; log-sum-exp:
+ * |y| < 2^-125), where log-sum-exp cancels, and where the row holds a NaN, a +Infinity or nothing but -Infinity.
  */
-function rows2ExactFunc() {
+function rowsExactFunc(cols) {
   const c = MINIMAX11;
   const deg = c.length - 1;
   const H = [0, 1];
-  // e^d for the two halves (rows 0-1 in d0, rows 2-3 in d1), as expV's general loop without the TwoSum correction
-  const exp = [
-    ...H.map((h) => set(`t${h}`, madd("f64x2", `(f64x2.pmax ${get(`d${h}`)} ${splat(CLAMP)})`, splat(INV_LN2), splat(SHIFT)))),
-    ...H.map((h) => set(`k${h}`, `(f64x2.sub ${get(`t${h}`)} ${splat(SHIFT)})`)),
-    ...H.map((h) => set(`l${h}`, nmadd("f64x2", get(`k${h}`), splat(LN2_HI), `(f64x2.pmax ${get(`d${h}`)} ${splat(CLAMP)})`))),
-    ...H.map((h) => set(`l${h}`, nmadd("f64x2", get(`k${h}`), splat(LN2_LO), get(`l${h}`)))),
-    ...H.map((h) => set(`k${h}`, madd("f64x2", get(`l${h}`), splat(c[deg]), splat(c[deg - 1])))),
-  ];
-  for (let i = deg - 2; i >= 0; i--) exp.push(...H.map((h) => set(`k${h}`, madd("f64x2", get(`k${h}`), get(`l${h}`), splat(c[i])))));
-  exp.push(...H.map((h) => set(`e${h}`, `(f64x2.mul ${get(`k${h}`)} (i64x2.shl ${get(`t${h}`)} (i32.const 52)))`)));
-  // the low 32 bits of the four rows' float64 results (two vectors) as i32x4; 0 after this where a lane lies within
-  // 512 float64 ulps of a float32 rounding boundary (the low 29 bits within 512 of 2^28)
-  // (W: 512 for softmax and log-softmax; 4096 for log-sum-exp, whose cancellation rule allows 16× L's error)
+  const K = Array.from({ length: cols }, (_, k) => k);
+  const each = (f) => K.flatMap((k) => H.map((h) => f(k, h))).join("\n      ");
+  const halves = (f) => H.map((h) => f(h)).join("\n      ");
+  // e_k = e^{d_k} per column, both halves (rows 0-1 and 2-3) interleaved: expV's general loop without the TwoSum
+  // correction; t, q, r are per-half temporaries
+  const expCol = (k) => {
+    const out = [
+      ...H.map((h) => set(`r${h}`, `(f64x2.pmax ${get(`d${k}${h}`)} ${splat(CLAMP)})`)),
+      ...H.map((h) => set(`t${h}`, madd("f64x2", get(`r${h}`), splat(INV_LN2), splat(SHIFT)))),
+      ...H.map((h) => set(`q${h}`, `(f64x2.sub ${get(`t${h}`)} ${splat(SHIFT)})`)),
+      ...H.map((h) => set(`r${h}`, nmadd("f64x2", get(`q${h}`), splat(LN2_HI), get(`r${h}`)))),
+      ...H.map((h) => set(`r${h}`, nmadd("f64x2", get(`q${h}`), splat(LN2_LO), get(`r${h}`)))),
+      ...H.map((h) => set(`q${h}`, madd("f64x2", get(`r${h}`), splat(c[deg]), splat(c[deg - 1])))),
+    ];
+    for (let i = deg - 2; i >= 0; i--) out.push(...H.map((h) => set(`q${h}`, madd("f64x2", get(`q${h}`), get(`r${h}`), splat(c[i])))));
+    out.push(...H.map((h) => set(`e${k}${h}`, `(f64x2.mul ${get(`q${h}`)} (i64x2.shl ${get(`t${h}`)} (i32.const 52)))`)));
+    return out.join("\n      ");
+  };
+  // the low 32 bits of the four rows' float64 results (two vectors) as i32x4; 0 after this where a lane lies within W
+  // float64 ulps of a float32 rounding boundary (the low 29 bits within W of 2^28). W: 512 for softmax and log-softmax;
+  // 4096 for log-sum-exp, whose cancellation rule allows 16× L's error
   const near = (v0, v1, W) => {
     const add = 2 ** 28 + W;
     const mask = (2 ** 29 - 1) & ~(2 * W - 1);
@@ -1908,87 +1927,80 @@ function rows2ExactFunc() {
   const isNear = (v0, v1, W = 512) => `(i32x4.eq ${near(v0, v1, W)} (v128.const i64x2 0 0))`;
   const narrow = (m0, m1) => `(i8x16.shuffle ${lanes32(0, 2, 4, 6)} ${m0} ${m1})`;
   const f32of = (v0, v1) => `(i8x16.shuffle ${LOWS} (f32x4.demote_f64x2_zero ${v0}) (f32x4.demote_f64x2_zero ${v1}))`;
-  // per row: results at the first and second element (a ≥ b: the maximum is first)
-  const pick = (h, atMax, atOther) => [
-    set(`y${h}`, `(v128.bitselect ${atMax} ${atOther} ${get(`q${h}`)})`),
-    set(`z${h}`, `(v128.bitselect ${atOther} ${atMax} ${get(`q${h}`)})`),
-  ];
-  const store = `
-          (v128.store ${"(local.get $yp)"} (i8x16.shuffle ${lanes32(0, 4, 1, 5)} ${get("F")} ${get("G")}))
-          (v128.store offset=16 ${"(local.get $yp)"} (i8x16.shuffle ${lanes32(2, 6, 3, 7)} ${get("F")} ${get("G")}))`;
-  // flags of a row's pair of results; `tiny`: the per-half masks of rows whose small result may be a float32 subnormal
-  const pairFlags = (tiny) => `(v128.or (v128.or ${isNear(get("y0"), get("y1"))} ${isNear(get("z0"), get("z1"))}) ${narrow(tiny(0), tiny(1))})`;
-  // softmax: e·q in [2^-151, 2^-125) (below, it rounds to +0 as the JS kernel's does: its exact value is under 2^-150
-  // even with the error; above, it is a normal float32); log-softmax: d < -86 (its results there, -L ≈ -e, are tiny)
-  const softTiny = (h) => `(v128.and (f64x2.ge ${get(`k${h}`)} ${splat(2 ** -151)}) (f64x2.lt ${get(`k${h}`)} ${splat(2 ** -125)}))`;
-  const logTiny = (h) => `(f64x2.lt ${get(`d${h}`)} ${splat(-86)})`;
+  const orAll = (xs) => xs.reduce((a, b) => `(v128.or ${a} ${b})`);
+  const sum = (xs) => xs.reduce((a, b) => `(f64x2.add ${a} ${b})`);
+  // per column k: the results y_k (two halves) checked, rounded into O_k, then stored as rows
+  const finish = (tiny) => `
+          (local.set $f (v128.or ${get("f")} ${orAll([...K.map((k) => isNear(get(`y${k}0`), get(`y${k}1`))), narrow(tiny(0), tiny(1))])}))
+          ${K.map((k) => set(`O${k}`, f32of(get(`y${k}0`), get(`y${k}1`)))).join("\n          ")}
+          ${storeColumns(cols, "(local.get $yp)")}`;
+  const cols64 = K.flatMap((k) => H.map((h) => `(local $a${k}${h} v128) (local $d${k}${h} v128) (local $e${k}${h} v128) (local $y${k}${h} v128)`)).join(" ");
   return `
-  (func (export "rows2_exact") (param $x i32) (param $y i32) (param $fl i32) (param $rows i32) (param $kind i32) (result i32)
-    (local $p i32) (local $end i32) (local $yp i32) (local $fp i32) (local $specials i32)
-    (local $A v128) (local $B v128) (local $F v128) (local $G v128) (local $f v128)
-    (local $a0 v128) (local $a1 v128) (local $b0 v128) (local $b1 v128) (local $m0 v128) (local $m1 v128) (local $d0 v128) (local $d1 v128)
-    (local $t0 v128) (local $t1 v128) (local $k0 v128) (local $k1 v128) (local $l0 v128) (local $l1 v128) (local $e0 v128) (local $e1 v128)
-    (local $q0 v128) (local $q1 v128) (local $y0 v128) (local $y1 v128) (local $z0 v128) (local $z1 v128) @@DECL@@
+  (func $rows_exact${cols} (param $x i32) (param $y i32) (param $fl i32) (param $rows i32) (param $kind i32) (result i32)
+    (local $p i32) (local $end i32) (local $yp i32) (local $fp i32) (local $specials i32) (local $f v128)
+    (local $C0 v128) (local $C1 v128) (local $C2 v128) (local $C3 v128) (local $O0 v128) (local $O1 v128) (local $O2 v128) (local $O3 v128)
+    (local $T0 v128) (local $T1 v128) (local $T2 v128) (local $T3 v128) (local $m0 v128) (local $m1 v128) (local $t0 v128) (local $t1 v128)
+    (local $q0 v128) (local $q1 v128) (local $r0 v128) (local $r1 v128) (local $s0 v128) (local $s1 v128) (local $L0 v128) (local $L1 v128)
+    ${cols64} @@DECL@@
     @@INIT@@
     (local.set $p (local.get $x))
     (local.set $yp (local.get $y))
     (local.set $fp (local.get $fl))
-    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $rows) (i32.const 3))))
+    (local.set $end (i32.add (local.get $x) (i32.mul (local.get $rows) (i32.const ${4 * cols}))))
     (block $done (loop $next
       (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
-      (local.set $F (v128.load (local.get $p)))
-      (local.set $G (v128.load offset=16 (local.get $p)))
-      (local.set $A (i8x16.shuffle ${lanes32(0, 2, 4, 6)} ${get("F")} ${get("G")}))
-      (local.set $B (i8x16.shuffle ${lanes32(1, 3, 5, 7)} ${get("F")} ${get("G")}))
-      ;; special rows: a NaN, or a maximum of ±Infinity (+Infinity inside, or both -Infinity)
-      (local.set $f (v128.or (v128.or (f32x4.ne ${get("A")} ${get("A")}) (f32x4.ne ${get("B")} ${get("B")}))
-        (f32x4.eq (f32x4.abs (f32x4.pmax ${get("A")} ${get("B")})) (v128.const f32x4 inf inf inf inf))))
-      (local.set $a0 (f64x2.promote_low_f32x4 ${get("A")}))
-      (local.set $a1 (f64x2.promote_low_f32x4 (i8x16.shuffle ${HIGH} ${get("A")} ${get("A")})))
-      (local.set $b0 (f64x2.promote_low_f32x4 ${get("B")}))
-      (local.set $b1 (f64x2.promote_low_f32x4 (i8x16.shuffle ${HIGH} ${get("B")} ${get("B")})))
-      ${H.map((h) => set(`q${h}`, `(f64x2.ge ${get(`a${h}`)} ${get(`b${h}`)})`)).join("\n      ")}
-      ${H.map((h) => set(`m${h}`, `(f64x2.pmax ${get(`a${h}`)} ${get(`b${h}`)})`)).join("\n      ")}
-      ${H.map((h) => set(`d${h}`, `(f64x2.sub (f64x2.pmin ${get(`a${h}`)} ${get(`b${h}`)}) ${get(`m${h}`)})`)).join("\n      ")}
-      ${exp.join("\n      ")}
+      ${loadColumns(cols, "(local.get $p)")}
+      ;; special rows: a NaN, or a maximum of ±Infinity (+Infinity inside, or nothing but -Infinity)
+      (local.set $f (v128.or ${orAll(K.map((k) => `(f32x4.ne ${get(`C${k}`)} ${get(`C${k}`)})`))}
+        (f32x4.eq (f32x4.abs ${K.map((k) => get(`C${k}`)).reduce((a, b) => `(f32x4.pmax ${a} ${b})`)}) (v128.const f32x4 inf inf inf inf))))
+      ${K.map((k) => `${set(`a${k}0`, `(f64x2.promote_low_f32x4 ${get(`C${k}`)})`)}\n      ${set(`a${k}1`, `(f64x2.promote_low_f32x4 (i8x16.shuffle ${HIGH} ${get(`C${k}`)} ${get(`C${k}`)}))`)}`).join("\n      ")}
+      ${halves((h) =>
+        set(
+          `m${h}`,
+          K.map((k) => get(`a${k}${h}`)).reduce((a, b) => `(f64x2.pmax ${a} ${b})`),
+        ),
+      )}
+      ${each((k, h) => set(`d${k}${h}`, `(f64x2.sub ${get(`a${k}${h}`)} ${get(`m${h}`)})`))}
+      ${K.map(expCol).join("\n      ")}
       (if (i32.eqz (local.get $kind))
         (then
-          ;; softmax: q = 1/(1 + e) at the maximum, e·q at the other
-          ${H.map((h) => set(`l${h}`, `(f64x2.div ${splat(1)} (f64x2.add ${splat(1)} ${get(`e${h}`)}))`)).join("\n          ")}
-          ${H.map((h) => set(`k${h}`, `(f64x2.mul ${get(`e${h}`)} ${get(`l${h}`)})`)).join("\n          ")}
-          ${H.flatMap((h) => pick(h, get(`l${h}`), get(`k${h}`))).join("\n          ")}
-          (local.set $f (v128.or ${get("f")} ${pairFlags(softTiny)}))
-          (local.set $F ${f32of(get("y0"), get("y1"))})
-          (local.set $G ${f32of(get("z0"), get("z1"))})
-          ${store})
+          ;; softmax: e_k·(1/S) (the maxima: 1/S)
+          ${halves((h) => set(`s${h}`, `(f64x2.div ${splat(1)} ${sum(K.map((k) => get(`e${k}${h}`)))})`))}
+          ${each((k, h) => set(`y${k}${h}`, `(f64x2.mul ${get(`e${k}${h}`)} ${get(`s${h}`)})`))}
+          ${finish((h) => orAll(K.map((k) => `(v128.and (f64x2.ge ${get(`y${k}${h}`)} ${splat(2 ** -151)}) (f64x2.lt ${get(`y${k}${h}`)} ${splat(2 ** -125)}))`)))})
         (else
-          (call $log1p2 ${get("e0")} ${get("e1")}) (local.set $l1) (local.set $l0)
+          ;; r = Σ_{d < 0} e + (maxima - 1), L = log1p(r)
+          ${halves((h) => set(`r${h}`, `(f64x2.add ${sum(K.map((k) => `(v128.and ${get(`e${k}${h}`)} (f64x2.lt ${get(`d${k}${h}`)} ${splat(0)}))`))} (f64x2.sub ${sum(K.map((k) => `(v128.and ${splat(1)} (f64x2.eq ${get(`d${k}${h}`)} ${splat(0)}))`))} ${splat(1)}))`))}
+          (call $log1p2 ${get("r0")} ${get("r1")}) (local.set $L1) (local.set $L0)
           (if (i32.eq (local.get $kind) (i32.const 1))
             (then
-              ;; log-softmax: -L at the maximum, d - L at the other
-              ${H.flatMap((h) => pick(h, `(f64x2.neg ${get(`l${h}`)})`, `(f64x2.sub ${get(`d${h}`)} ${get(`l${h}`)})`)).join("\n              ")}
-              (local.set $f (v128.or ${get("f")} ${pairFlags(logTiny)}))
-              (local.set $F ${f32of(get("y0"), get("y1"))})
-              (local.set $G ${f32of(get("z0"), get("z1"))})
-              ${store})
+              ;; log-softmax: d_k - L
+              ${each((k, h) => set(`y${k}${h}`, `(f64x2.sub ${get(`d${k}${h}`)} ${get(`L${h}`)})`))}
+              ${finish((h) => `(f64x2.lt ${get(`L${h}`)} ${splat(2 ** -125)})`)})
             (else
               ;; log-sum-exp: m + L, flagged where it cancels (16·|y| < L) or could be subnormal
-              ${H.map((h) => set(`y${h}`, `(f64x2.add ${get(`m${h}`)} ${get(`l${h}`)})`)).join("\n              ")}
-              (local.set $f (v128.or ${get("f")} (v128.or ${isNear(get("y0"), get("y1"), 4096)} ${narrow(
+              ${halves((h) => set(`y0${h}`, `(f64x2.add ${get(`m${h}`)} ${get(`L${h}`)})`))}
+              (local.set $f (v128.or ${get("f")} (v128.or ${isNear(get("y00"), get("y01"), 4096)} ${narrow(
                 ...H.map(
                   (h) =>
-                    `(v128.or (f64x2.lt (f64x2.mul (f64x2.abs ${get(`y${h}`)}) ${splat(16)}) ${get(`l${h}`)}) (f64x2.lt (f64x2.abs ${get(`y${h}`)}) ${splat(2 ** -125)}))`,
+                    `(v128.or (f64x2.lt (f64x2.mul (f64x2.abs ${get(`y0${h}`)}) ${splat(16)}) ${get(`L${h}`)}) (f64x2.lt (f64x2.abs ${get(`y0${h}`)}) ${splat(2 ** -125)}))`,
                 ),
               )})))
-              (v128.store (local.get $yp) ${f32of(get("y0"), get("y1"))})))))
+              (v128.store (local.get $yp) ${f32of(get("y00"), get("y01"))})))))
       (v128.store (local.get $fp) ${get("f")})
       (local.set $specials (i32.add (local.get $specials) (i32.popcnt (i32x4.bitmask ${get("f")}))))
-      (local.set $p (i32.add (local.get $p) (i32.const 32)))
-      (local.set $yp (i32.add (local.get $yp) (select (i32.const 16) (i32.const 32) (i32.eq (local.get $kind) (i32.const 2)))))
+      (local.set $p (i32.add (local.get $p) (i32.const ${16 * cols})))
+      (local.set $yp (i32.add (local.get $yp) (select (i32.const 16) (i32.const ${16 * cols}) (i32.eq (local.get $kind) (i32.const 2)))))
       (local.set $fp (i32.add (local.get $fp) (i32.const 16)))
       (br $next)))
     (local.get $specials))`;
 }
+
+/** rows_exact(x, y, fl, rows, n, kind): {@link rowsExactFunc} for n = 2, 3, 4 (other n: nothing done, returns -1). */
+const ROWS_EXACT = `
+  (func (export "rows_exact") (param $x i32) (param $y i32) (param $fl i32) (param $rows i32) (param $n i32) (param $kind i32) (result i32)
+    ${[2, 3, 4].map((c) => `(if (i32.eq (local.get $n) (i32.const ${c})) (then (return (call $rows_exact${c} (local.get $x) (local.get $y) (local.get $fl) (local.get $rows) (local.get $kind)))))`).join("\n    ")}
+    (i32.const -1))`;
 
 function withConstants(text) {
   const { decl, init } = constantLocals();
@@ -2022,7 +2034,8 @@ export function generateWat(shared = false, relaxedSimd = false) {
   ${withConstants(colsFastFunc(true))}
   ${LOGSOFTMAX_COLS}
   ${withConstants(log1pFunc())}
-  ${withConstants(rows2ExactFunc())}
+  ${[2, 3, 4].map((c) => withConstants(rowsExactFunc(c))).join("\n  ")}
+  ${ROWS_EXACT}
   ${withConstants(rowsFastFunc("softmax"))}
   ${withConstants(rowsFastFunc("logsoftmax"))}
   ${withConstants(rowsFastFunc("logsumexp"))}

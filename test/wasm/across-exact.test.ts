@@ -8,7 +8,7 @@
 import fc from "fast-check";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { lastBackend, setBackend, wasmSupported } from "../../src/index.js";
-import { acrossCount, acrossSlices, rows2Exact, runsAcross } from "../../src/kernels/wasm/slices.js";
+import { acrossCount, acrossSlices, rowsExact, runsAcross } from "../../src/kernels/wasm/slices.js";
 import { ALL, axisSlices, diffs, type Fn, runFn } from "./helpers.js";
 import { logits, ran, referenceRow, ulpError, WASM } from "./reference.js";
 
@@ -19,11 +19,11 @@ function run(fn: Fn, x: Float32Array, shape: number[], options: Record<string, u
 
 /** The WASM result, and how many slices the exact across-slices kernels ran for it. */
 function across(fn: Fn, x: Float32Array, shape: number[], options: Record<string, unknown> = {}): { y: Float32Array; ran: number } {
-  // last-axis rows of 2 (inner 1, n = 2) take their own kernel, rows2_exact, which skips the transposes too
-  const before = acrossCount.exact + rows2Exact.rows;
+  // last-axis rows of 2 to 4 (inner 1) take their own kernel, rows_exact, which skips the transposes too
+  const before = acrossCount.exact + rowsExact.rows;
   const y = run(fn, x, shape, { precision: "exact", ...options }, WASM);
   expect(lastBackend()).toBe(ran("exact"));
-  return { y, ran: acrossCount.exact + rows2Exact.rows - before };
+  return { y, ran: acrossCount.exact + rowsExact.rows - before };
 }
 
 const size = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);

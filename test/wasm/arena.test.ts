@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { createWasmArena, lastBackend, logSoftmax, logSumExp, setThreads, softmax, THREAD_MIN_ELEMENTS } from "../../src/index.js";
 import { arenaState } from "../../src/kernels/wasm/arena.js";
-import { acrossCount, rows2Exact } from "../../src/kernels/wasm/slices.js";
+import { acrossCount, rowsExact } from "../../src/kernels/wasm/slices.js";
 import { caught } from "../caught.js";
 import { logits, ran, referenceRow, ulpError, useWasmBackend } from "./reference.js";
 
@@ -146,7 +146,7 @@ describe("createWasmArena", () => {
 
   it("exact rows under 16: the copying path's across-slices kernels (faster there), the same bits; from 16 on zero copy", async () => {
     const arena = await createWasmArena({ bytes: 1 << 20 });
-    for (const n of [2, 7, 15, 16]) {
+    for (const n of [2, 3, 7, 15, 16]) {
       const rows = 403;
       const x = input(rows, n, n);
       const ax = arena.float32(x.length);
@@ -154,8 +154,8 @@ describe("createWasmArena", () => {
       for (const [name, f] of FNS) {
         const copied = f({ data: x, shape: [rows, n] }).data;
         const out = arena.float32(name === "logSumExp" ? rows : x.length);
-        // rows of 2: the copying path's own kernel for them (rows2_exact), the others across slices
-        const counter = () => (n === 2 ? rows2Exact.rows : acrossCount.exact);
+        // rows of 2 to 4: the copying path's own kernel for them (rows_exact), the others across slices
+        const counter = () => (n <= 4 ? rowsExact.rows : acrossCount.exact);
         const before = counter();
         f({ data: ax, shape: [rows, n] }, { out });
         expect(arenaState.zeroCopy, `${name} n = ${n}`).toBe(n >= 16);

@@ -12,7 +12,7 @@ import { describe, expect, it } from "vitest";
 import wabtInit from "wabt";
 import { generateWat } from "../../scripts/wasm-kernels.mjs";
 import { createWasmArena, lastBackend, setBackend, setThreads, THREAD_MIN_ELEMENTS } from "../../src/index.js";
-import { acrossCount, OP_LOG_SOFTMAX, OP_LOG_SUM_EXP, OP_SOFTMAX, rows2Exact, rowsAcross, rowsAcrossCount, runsAcross } from "../../src/kernels/wasm/slices.js";
+import { acrossCount, OP_LOG_SOFTMAX, OP_LOG_SUM_EXP, OP_SOFTMAX, rowsAcross, rowsAcrossCount, rowsExact, runsAcross } from "../../src/kernels/wasm/slices.js";
 import { ALL, badFast, diffs, FNS, runFn as run } from "./helpers.js";
 import { logits, ran, referenceRow, ulpError, useWasmBackend, VARIANT, WASM } from "./reference.js";
 
@@ -74,8 +74,8 @@ describe("short rows and row tails along the last axis", () => {
       const x = logits(rows * n, n * 17 + 3, n % 2 === 0 ? 4 : 30);
       for (const fn of ALL) {
         const js = run(fn, x, [rows, n], {}, "js");
-        // rows of 2 take their own kernel (rows2_exact: test/wasm/rows2-exact.test.ts), the others across slices
-        const counter = () => (n === 2 ? rows2Exact.rows : acrossCount.exact);
+        // rows of 2 to 4 take their own kernel (rows_exact: test/wasm/rows-exact.test.ts), the others across slices
+        const counter = () => (n >= 2 && n <= 4 ? rowsExact.rows : acrossCount.exact);
         const before = counter();
         const exact = run(fn, x, [rows, n], { precision: "exact" }, WASM);
         expect(lastBackend()).toBe(ran("exact"));

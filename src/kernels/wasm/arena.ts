@@ -15,7 +15,7 @@
 import { SoftmaxError } from "../../errors.js";
 import type { Layout } from "../../tensor/layout.js";
 import { compiledModule, initWasm, instantiate, instantiateAsync, preferredVariant, type SimdVariant, type WasmInstance } from "./runtime.js";
-import { kernelRows, kernelRowsAcross, OP_LOG_SUM_EXP, OP_SOFTMAX, rows2Exact, rowsAcross, settle, settleAcross, type WasmOp } from "./slices.js";
+import { kernelRows, kernelRowsAcross, OP_LOG_SUM_EXP, OP_SOFTMAX, rowsAcross, runsRowsExact, settle, settleAcross, type WasmOp } from "./slices.js";
 
 const PAGE = 65536;
 /** Rows per kernel call (their statistics: 32 bytes each, 64 KiB). */
@@ -248,8 +248,8 @@ export function runArena(
   // 8.59 → 2.68 ms at n = 2, 2.84 → 0.99 at 8, 1.42 → 0.93 at 15; logSoftmax 6.78 → 3.35, 2.25 → 1.82, 1.60 → 1.53; from
   // n = 16 on even or better in the arena). The same bits either way.
   if (exact && n < 16 && rowsAcross(true, n, op)) return false;
-  // Fast log-sum-exp of rows of 2: the copying path runs it through rows2_exact (acrossRows), the same bits.
-  if (op === OP_LOG_SUM_EXP && n === 2 && rows2Exact.on) return false;
+  // Fast log-sum-exp of rows of 2: the copying path runs it through rows_exact (acrossRows), the same bits.
+  if (!exact && runsRowsExact(false, op, n)) return false;
   const w = a.instance(variant);
   if (w === null) return false;
   let xb: number;

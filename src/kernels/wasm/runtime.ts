@@ -38,7 +38,7 @@ export interface KernelExports {
   softmax_rows_fast(x: number, y: number, st: number, rows: number, n: number): number;
   logsoftmax_rows_fast(x: number, y: number, st: number, rows: number, n: number): number;
   logsumexp_rows_fast(x: number, y: number, st: number, rows: number, n: number): number;
-  rows2_exact(x: number, y: number, fl: number, rows: number, kind: number): number;
+  rows_exact(x: number, y: number, fl: number, rows: number, n: number, kind: number): number;
   softmax_cols_exact(x: number, rows: number, cols: number, pitch: number, st: number, a: number): number;
   stats_cols_exact(x: number, rows: number, cols: number, pitch: number, st: number, a: number): number;
   logsoftmax_cols_exact(x: number, rows: number, cols: number, pitch: number, a: number): void;

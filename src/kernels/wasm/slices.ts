@@ -163,11 +163,16 @@ export function runSlices(
 export const rowsAcrossCount = { fast: 0 };
 
 /**
- * Exact rows of 2 through `rows2_exact` (four rows per iteration, no transposes; a row whose results it cannot round
- * for sure is left to the JavaScript kernel): `on` false sends them through the across-slices kernels instead (tests,
- * timing scripts); `rows` counts the rows it ran, `flagged` those it left to JavaScript.
+ * Exact rows of 2, 3 and 4 through `rows_exact` (four rows per iteration, no transposes; a row whose results it cannot
+ * round for sure is left to the JavaScript kernel): `on` false sends them through the across-slices kernels instead
+ * (tests, timing scripts); `rows` counts the rows it ran, `flagged` those it left to JavaScript.
  */
-export const rows2Exact = { on: true, rows: 0, flagged: 0 };
+export const rowsExact = { on: true, rows: 0, flagged: 0 };
+
+/** Whether rows of n (last axis) run `rows_exact`: exact n = 2 to 4, and fast log-sum-exp of rows of 2. */
+export function runsRowsExact(exact: boolean, op: WasmOp, n: number): boolean {
+  return rowsExact.on && (exact ? n >= 2 && n <= 4 : op === OP_LOG_SUM_EXP && n === 2);
+}
 
 /** Floats of input per chunk of short rows run across ({@link acrossRows}). */
 const ACROSS_CHUNK = 8192;
@@ -178,8 +183,8 @@ const ACROSS_CHUNK = 8192;
  * runs the rows kernels ({@link kernelRowsAcross}: lanes gathered from four consecutive rows), the last count mod 4 rows
  * through the row kernels; exact mode transposes the chunk inside WASM (4 × 4 tiles) so that its rows become the
  * columns of an n × R strip for {@link kernelCols}, and back, a last chunk of rows not a multiple of 4 padded with rows
- * of zeros (finite: never flagged), computed and ignored. Exact rows of 2, and fast log-sum-exp of rows of 2, run
- * `rows2_exact` instead ({@link rows2Exact}: four rows per iteration, no transposes; the rows it flags go to the
+ * of zeros (finite: never flagged), computed and ignored. Exact rows of 2 to 4, and fast log-sum-exp of rows of 2, run
+ * `rows_exact` instead ({@link runsRowsExact}: four rows per iteration, no transposes; the rows it flags go to the
  * JavaScript kernel).
  */
 function acrossRows(
@@ -208,20 +213,20 @@ function acrossRows(
   for (let s0 = first; s0 < first + count; s0 += R) {
     const rows = Math.min(R, first + count - s0);
     copyIn(w, x, layout, s0, rows, at, mask);
-    if ((exact || op === OP_LOG_SUM_EXP) && n === 2 && rows2Exact.on) {
-      // rows of 2: results in place (log-sum-exp: one float32 per row at tb), flags (i32 per row) at st. Fast
-      // log-sum-exp takes this exact kernel too: 65536 rows 1.14 → 0.97 ms SIMD128, 0.98 → 0.74 ms relaxed (the fast
-      // four-row kernel pays $log1p2 and leaves its cancelling rows to JavaScript)
+    if (runsRowsExact(exact, op, n)) {
+      // rows of 2 to 4: results in place (log-sum-exp: one float32 per row at tb), flags (i32 per row) at st. Fast
+      // log-sum-exp of rows of 2 takes this exact kernel too: 65536 rows 1.14 → 0.97 ms SIMD128, 0.98 → 0.74 ms relaxed
+      // (the fast four-row kernel pays $log1p2 and leaves its cancelling rows to JavaScript)
       const c = (rows + 3) & ~3;
       if (c !== rows) w.f32.fill(0, at + rows * n, at + c * n);
-      const flagged = k.rows2_exact(xb, op === OP_LOG_SUM_EXP ? tb : xb, st, c, op);
-      rows2Exact.rows += rows;
+      const flagged = k.rows_exact(xb, op === OP_LOG_SUM_EXP ? tb : xb, st, c, n, op);
+      rowsExact.rows += rows;
       done.fill(1, s0, s0 + rows);
       if (op === OP_LOG_SUM_EXP) y.set(w.f32.subarray(tb >> 2, (tb >> 2) + rows), s0);
       if (flagged > 0) {
         const fl = new Int32Array(w.f32.buffer, st, rows);
         for (let r = 0; r < rows; r++) if (fl[r] !== 0) done[s0 + r] = 0;
-        rows2Exact.flagged += flagged;
+        rowsExact.flagged += flagged;
       }
     } else if (exact) {
       const c = (rows + 3) & ~3;
