@@ -64,6 +64,15 @@ async function events(o: Opened): Promise<string[]> {
   return o.page.evaluate(`import(${JSON.stringify(SEAM)}).then((t) => t.threadTesting.events.slice())`) as Promise<string[]>;
 }
 
+/** One exact call of every op on the page: the backend `lastBackend()` names, and the JS kernel's bits. */
+async function expectExact(o: Opened, shape: number[], data: string, js: Record<Op, Float32Array>, backend: RegExp): Promise<void> {
+  const ran = await o.run({ data, shape, axis: -1, precision: "exact" });
+  for (const op of OPS) {
+    expect(ran[op].backend, op).toMatch(backend);
+    expect(bitDiff(fromBase64(ran[op].data), js[op]), op).toEqual({ count: 0, first: [] });
+  }
+}
+
 describe("a Web Worker that fails", () => {
   it("stalled and terminated, or closed, in the middle of a call on the main thread: the JS kernel's bits at the deadline, then one thread; setThreads(2) rebuilds", async () => {
     const o = await openPage({ isolated: true });
@@ -95,11 +104,7 @@ describe("a Web Worker that fails", () => {
       expect(await setThreads(o, 2)).toBe(2);
       const { shape } = SHAPES[1] as (typeof SHAPES)[number];
       const { data, js } = inputs[1] as (typeof inputs)[number];
-      const again = await o.run({ data, shape, axis: -1, precision: "exact" });
-      for (const op of OPS) {
-        expect(again[op].backend, op).toMatch(/^wasm-(relaxed-)?exact×2$/);
-        expect(bitDiff(fromBase64(again[op].data), js[op]), op).toEqual({ count: 0, first: [] });
-      }
+      await expectExact(o, shape, data, js, /^wasm-(relaxed-)?exact×2$/);
       expect(o.pageErrors).toEqual([]);
       expect(o.consoleErrors).toEqual([]);
     } finally {
@@ -125,19 +130,11 @@ describe("a Web Worker that fails", () => {
       expect(await o.page.evaluate(`import(${JSON.stringify(SEAM)}).then((t) => t.threadTesting.spawn.started.length)`)).toBe(1);
       await expect.poll(() => o.page.workers().length, { timeout: 10_000 }).toBe(0);
       expect(await threads(o)).toBe(1);
-      const after = await o.run({ data, shape, axis: -1, precision: "exact" });
-      for (const op of OPS) {
-        expect(after[op].backend, op).toMatch(/^wasm-(relaxed-)?exact$/);
-        expect(bitDiff(fromBase64(after[op].data), js[op]), op).toEqual({ count: 0, first: [] });
-      }
+      await expectExact(o, shape, data, js, /^wasm-(relaxed-)?exact$/);
       await o.page.evaluate(`import(${JSON.stringify(SEAM)}).then((t) => { t.threadTesting.spawn = null; })`);
       expect(await setThreads(o, 2)).toBe(2);
       expect(o.page.workers()).toHaveLength(1);
-      const again = await o.run({ data, shape, axis: -1, precision: "exact" });
-      for (const op of OPS) {
-        expect(again[op].backend, op).toMatch(/^wasm-(relaxed-)?exact×2$/);
-        expect(bitDiff(fromBase64(again[op].data), js[op]), op).toEqual({ count: 0, first: [] });
-      }
+      await expectExact(o, shape, data, js, /^wasm-(relaxed-)?exact×2$/);
       expect(o.pageErrors).toEqual([]);
       expect(o.consoleErrors).toEqual([]);
     } finally {

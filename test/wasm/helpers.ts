@@ -1,6 +1,6 @@
 /** Shared set-ups of the WASM tests: the three functions by name, a forced-backend runner, and result comparisons. */
 import { logSoftmax, logSumExp, setBackend, softmax } from "../../src/index.js";
-import { ulpError, type WASM } from "./reference.js";
+import { logits, ulpError, type WASM } from "./reference.js";
 
 export type Fn = "softmax" | "logSoftmax" | "logSumExp";
 export const FNS = { softmax, logSoftmax, logSumExp } as const;
@@ -30,6 +30,27 @@ export function badFast(js: Float32Array, fast: Float32Array, limit: number): nu
     } else if (ulpError(b, a) > limit) bad++;
   }
   return bad;
+}
+
+const shaped = new Map<string, Float32Array>();
+
+/**
+ * Seeded scale·N(0,1) float32 logits of `shape` (seed: its second dimension), made once per shape, scale and
+ * `negInfAt` (an index set to -Infinity) and shared by the calls that ask again.
+ */
+export function shapeLogits(shape: number[], scale: number, negInfAt?: number): Float32Array {
+  const key = `${shape.join("x")} ${scale} ${negInfAt}`;
+  let x = shaped.get(key);
+  if (x === undefined) {
+    x = logits(
+      shape.reduce((a, b) => a * b, 1),
+      shape[1] as number,
+      scale,
+    );
+    if (negInfAt !== undefined) x[negInfAt] = Number.NEGATIVE_INFINITY;
+    shaped.set(key, x);
+  }
+  return x;
 }
 
 /** Flat indices of every slice along axis 1 of [outer, n, inner]. */

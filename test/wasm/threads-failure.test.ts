@@ -9,7 +9,8 @@ import fc from "fast-check";
 import { beforeEach, describe, expect, it } from "vitest";
 import { lastBackend, logSoftmax, logSumExp, setBackend, setThreads, softmax, threads } from "../../src/index.js";
 import { threadTesting } from "../../src/kernels/wasm/threads.js";
-import { logits, ran, ulpError, useWasmBackend, WASM } from "./reference.js";
+import { shapeLogits } from "./helpers.js";
+import { ran, ulpError, useWasmBackend, WASM } from "./reference.js";
 
 type Op = "softmax" | "logSoftmax" | "logSumExp";
 type Precision = "exact" | "fast";
@@ -22,21 +23,7 @@ const BATCH: number[] = [64, 4100];
 
 useWasmBackend();
 
-const inputs = new Map<string, Float32Array>();
-function input(shape: number[]): Float32Array {
-  const key = shape.join("x");
-  let x = inputs.get(key);
-  if (x === undefined) {
-    x = logits(
-      shape.reduce((a, b) => a * b, 1),
-      shape[1] as number,
-      6,
-    );
-    x[17] = Number.NEGATIVE_INFINITY;
-    inputs.set(key, x);
-  }
-  return x;
-}
+const input = (shape: number[]): Float32Array => shapeLogits(shape, 6, 17);
 
 /** The bits a healthy call must give: exact, the JS kernel's; fast, one WASM thread's (the pool parked, then back). */
 async function expected(op: Op, shape: number[], precision: Precision): Promise<Float32Array> {

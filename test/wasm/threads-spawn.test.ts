@@ -10,7 +10,8 @@ import type { Worker } from "node:worker_threads";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { lastBackend, logSumExp, setBackend, setThreads, softmax, stopThreads, threads } from "../../src/index.js";
 import { threadTesting } from "../../src/kernels/wasm/threads.js";
-import { logits, ran, useWasmBackend, WASM } from "./reference.js";
+import { shapeLogits } from "./helpers.js";
+import { ran, useWasmBackend, WASM } from "./reference.js";
 
 type Fn = (x: unknown, o?: unknown) => { data: Float32Array };
 const CALLS: [string, Fn, number[]][] = [
@@ -23,20 +24,7 @@ type Seam = NonNullable<typeof threadTesting.spawn>;
 
 useWasmBackend();
 
-const inputs = new Map<string, Float32Array>();
-function input(shape: number[]): Float32Array {
-  const key = shape.join("x");
-  let x = inputs.get(key);
-  if (x === undefined) {
-    x = logits(
-      shape.reduce((a, b) => a * b, 1),
-      shape[1] as number,
-      4,
-    );
-    inputs.set(key, x);
-  }
-  return x;
-}
+const input = (shape: number[]): Float32Array => shapeLogits(shape, 4);
 
 /** The JS kernel's exact bits, per call. */
 const want = new Map<number, Uint32Array>();
