@@ -100,6 +100,19 @@ describe(`exact rows of 2, 3 and 4 (${VARIANT})`, () => {
     }
   });
 
+  it("fast logSumExp of rows of 2 and 3 runs rows_exact too: the JavaScript kernel's bits; rows of 4 keep the fast kernel", () => {
+    for (const n of NS) {
+      const rows = 3001;
+      const x = mixedRows(rows, n, 40 + n);
+      const js = run("logSumExp", x, [rows, n], {}, "js");
+      const before = rowsExact.rows;
+      const y = run("logSumExp", x, [rows, n], { precision: "fast" }, WASM);
+      expect(lastBackend()).toBe(ran("fast"));
+      expect(rowsExact.rows - before, `n = ${n}`).toBe(n <= 3 ? rows : 0);
+      if (n <= 3) expect(diffs(js, y), `n = ${n}`).toEqual([]);
+    }
+  });
+
   it("correctly rounded against 40-digit decimal.js (as numbers: the sign of a zero follows the JS kernel, above)", () => {
     // a log-probability of -e^-2992 is -0 in decimal.js and +0 in the JS kernel (log1p(e^-2992) is 0 in float64)
     const rows = 1000;

@@ -12,7 +12,17 @@ import { describe, expect, it } from "vitest";
 import wabtInit from "wabt";
 import { generateWat } from "../../scripts/wasm-kernels.mjs";
 import { createWasmArena, lastBackend, setBackend, setThreads, THREAD_MIN_ELEMENTS } from "../../src/index.js";
-import { acrossCount, OP_LOG_SOFTMAX, OP_LOG_SUM_EXP, OP_SOFTMAX, rowsAcross, rowsAcrossCount, rowsExact, runsAcross } from "../../src/kernels/wasm/slices.js";
+import {
+  acrossCount,
+  OP_LOG_SOFTMAX,
+  OP_LOG_SUM_EXP,
+  OP_SOFTMAX,
+  rowsAcross,
+  rowsAcrossCount,
+  rowsExact,
+  runsAcross,
+  runsRowsExact,
+} from "../../src/kernels/wasm/slices.js";
 import { ALL, badFast, diffs, FNS, runFn as run } from "./helpers.js";
 import { logits, ran, referenceRow, ulpError, useWasmBackend, VARIANT, WASM } from "./reference.js";
 
@@ -53,11 +63,15 @@ describe("short rows and row tails along the last axis", () => {
       ] as [number, number][]) {
         const x = logits(rows * n, n * 31 + scale, scale).map((v) => v + shift);
         const before = rowsAcrossCount.fast;
+        const beforeExact = rowsExact.rows;
         const ys = ALL.map((fn) => run(fn, x, [rows, n], { precision: "fast" }, WASM));
         expect(lastBackend()).toBe(ran("fast"));
-        // three calls; four rows per vector for n < 16 (log-sum-exp n ≤ 24), the rows mod 4 one at a time
-        const routed = ALL.filter((fn) => rowsAcross(false, n, OPS[fn])).length;
+        // three calls; four rows per vector for n < 16 (log-sum-exp n ≤ 24), the rows mod 4 one at a time; log-sum-exp of
+        // rows of 2 and 3 through the exact rows_exact instead (runsRowsExact)
+        const exactRows = ALL.filter((fn) => runsRowsExact(false, OPS[fn], n)).length;
+        const routed = ALL.filter((fn) => rowsAcross(false, n, OPS[fn])).length - exactRows;
         expect(rowsAcrossCount.fast - before, `n = ${n}`).toBe(routed * (rows & ~3));
+        expect(rowsExact.rows - beforeExact, `n = ${n}`).toBe(exactRows * rows);
         const worst = worstFast(x, rows, n, ys);
         ALL.forEach((fn, f) => {
           expect(worst[f], `${fn} n = ${n} scale ${scale} shift ${shift}`).toBeLessThanOrEqual(2.5);

@@ -248,7 +248,7 @@ export function runArena(
   // 8.59 → 2.68 ms at n = 2, 2.84 → 0.99 at 8, 1.42 → 0.93 at 15; logSoftmax 6.78 → 3.35, 2.25 → 1.82, 1.60 → 1.53; from
   // n = 16 on even or better in the arena). The same bits either way.
   if (exact && n < 16 && rowsAcross(true, n, op)) return false;
-  // Fast log-sum-exp of rows of 2: the copying path runs it through rows_exact (acrossRows), the same bits.
+  // Fast log-sum-exp of rows of 2 and 3: the copying path runs it through rows_exact (acrossRows), the same bits.
   if (!exact && runsRowsExact(false, op, n)) return false;
   const w = a.instance(variant);
   if (w === null) return false;

@@ -169,9 +169,13 @@ export const rowsAcrossCount = { fast: 0 };
  */
 export const rowsExact = { on: true, rows: 0, flagged: 0 };
 
-/** Whether rows of n (last axis) run `rows_exact`: exact n = 2 to 4, and fast log-sum-exp of rows of 2. */
+/**
+ * Whether rows of n (last axis) run `rows_exact`: exact n = 2 to 4, and fast log-sum-exp of rows of 2 and 3 (the exact
+ * kernel measured faster there than the fast four-row kernel: 65536 rows, relaxed SIMD, n = 2 0.98 → 0.74 ms, n = 3
+ * 1.15-1.20 → 0.99-1.04 ms; SIMD128 n = 2 1.14 → 0.97 ms, n = 3 even; n = 4 left to the fast kernel).
+ */
 export function runsRowsExact(exact: boolean, op: WasmOp, n: number): boolean {
-  return rowsExact.on && (exact ? n >= 2 && n <= 4 : op === OP_LOG_SUM_EXP && n === 2);
+  return rowsExact.on && (exact ? n >= 2 && n <= 4 : op === OP_LOG_SUM_EXP && (n === 2 || n === 3));
 }
 
 /** Floats of input per chunk of short rows run across ({@link acrossRows}). */
@@ -183,7 +187,7 @@ const ACROSS_CHUNK = 8192;
  * runs the rows kernels ({@link kernelRowsAcross}: lanes gathered from four consecutive rows), the last count mod 4 rows
  * through the row kernels; exact mode transposes the chunk inside WASM (4 × 4 tiles) so that its rows become the
  * columns of an n × R strip for {@link kernelCols}, and back, a last chunk of rows not a multiple of 4 padded with rows
- * of zeros (finite: never flagged), computed and ignored. Exact rows of 2 to 4, and fast log-sum-exp of rows of 2, run
+ * of zeros (finite: never flagged), computed and ignored. Exact rows of 2 to 4, and fast log-sum-exp of rows of 2 and 3, run
  * `rows_exact` instead ({@link runsRowsExact}: four rows per iteration, no transposes; the rows it flags go to the
  * JavaScript kernel).
  */
@@ -215,8 +219,8 @@ function acrossRows(
     copyIn(w, x, layout, s0, rows, at, mask);
     if (runsRowsExact(exact, op, n)) {
       // rows of 2 to 4: results in place (log-sum-exp: one float32 per row at tb), flags (i32 per row) at st. Fast
-      // log-sum-exp of rows of 2 takes this exact kernel too: 65536 rows 1.14 → 0.97 ms SIMD128, 0.98 → 0.74 ms relaxed
-      // (the fast four-row kernel pays $log1p2 and leaves its cancelling rows to JavaScript)
+      // log-sum-exp of rows of 2 and 3 takes this exact kernel too (runsRowsExact: the fast four-row kernel pays
+      // $log1p2 as well and leaves its cancelling rows to JavaScript)
       const c = (rows + 3) & ~3;
       if (c !== rows) w.f32.fill(0, at + rows * n, at + c * n);
       const flagged = k.rows_exact(xb, op === OP_LOG_SUM_EXP ? tb : xb, st, c, n, op);
