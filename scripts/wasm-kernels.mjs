@@ -1638,17 +1638,18 @@ function rowsFastFunc(kind, cols = 0) {
   // group's 4·n floats are n vector loads, transposed into the columns C0 … C(n-1) (element k of the four rows) by
   // shuffles, and stay in registers through the passes (the results O0 … O(n-1) are transposed back the same way): no
   // lane loads or stores. The arithmetic is the same instructions on the same lanes, so the results are the same bits.
-  const two = cols > 0;
-  const gather = (a) =>
-    two
+  const inRegs = cols > 0;
+  const lanesAt = (a, v) =>
+    `(v128.store32_lane 0 ${a} ${v}) (v128.store32_lane 1 (i32.add ${a} (local.get $nb)) ${v}) (v128.store32_lane 2 (i32.add ${a} (local.get $nb2)) ${v}) (v128.store32_lane 3 (i32.add ${a} (local.get $nb3)) ${v})`;
+  // element k of the four rows (a vector); the terms written back in place of x; the results written at y
+  const gather = () =>
+    inRegs
       ? "(local.get $C@K@)"
-      : `(v128.load32_lane 3 (i32.add ${a} (local.get $nb3)) (v128.load32_lane 2 (i32.add ${a} (local.get $nb2)) (v128.load32_lane 1 (i32.add ${a} (local.get $nb)) (v128.load32_zero ${a}))))`;
-  const scatter = (a, v) =>
-    two
-      ? set(a === "(local.get $a)" ? "C@K@" : "O@K@", v)
-      : `(v128.store32_lane 0 ${a} ${v}) (v128.store32_lane 1 (i32.add ${a} (local.get $nb)) ${v}) (v128.store32_lane 2 (i32.add ${a} (local.get $nb2)) ${v}) (v128.store32_lane 3 (i32.add ${a} (local.get $nb3)) ${v})`;
+      : "(v128.load32_lane 3 (i32.add (local.get $a) (local.get $nb3)) (v128.load32_lane 2 (i32.add (local.get $a) (local.get $nb2)) (v128.load32_lane 1 (i32.add (local.get $a) (local.get $nb)) (v128.load32_zero (local.get $a)))))";
+  const storeTerm = (v) => (inRegs ? set("C@K@", v) : lanesAt("(local.get $a)", v));
+  const storeResult = (v) => (inRegs ? set("O@K@", v) : lanesAt("(i32.add (local.get $a) (local.get $dy))", v));
   const overK = (body) =>
-    two
+    inRegs
       ? Array.from({ length: cols }, (_, k) => body.replaceAll("@K@", String(k))).join("\n      ")
       : `
       (local.set $a (local.get $g))
@@ -1657,13 +1658,13 @@ function rowsFastFunc(kind, cols = 0) {
         ${body}
         (local.set $a (i32.add (local.get $a) (i32.const 4)))
         (br $knext)))`;
-  const exp = [set("xf0", gather("(local.get $a)")), ...expTwoSumF("(local.get $NMF)")];
+  const exp = [set("xf0", gather()), ...expTwoSumF("(local.get $NMF)")];
   if (stats) {
     // the maxima's terms left out and counted, so that r = Σ_{x ≠ m} e + (count - 1) keeps the digits of a tiny r
     exp.push(set("qf0", `(f32x4.eq ${get("xf0")} ${get("MF")})`));
     exp.push(set("kf0", `(v128.andnot ${get("kf0")} ${get("qf0")})`));
     exp.push(set("zf0", `(i32x4.sub ${get("zf0")} ${get("qf0")})`));
-  } else exp.push(scatter("(local.get $a)", get("kf0")));
+  } else exp.push(storeTerm(get("kf0")));
   exp.push(set("s0", `(f64x2.add ${get("s0")} (f64x2.promote_low_f32x4 ${get("kf0")}))`));
   exp.push(set("s1", `(f64x2.add ${get("s1")} (f64x2.promote_low_f32x4 (i8x16.shuffle ${HIGH} ${get("kf0")} ${get("kf0")})))`));
   // r per row, lanes 0-1 in $y0 and 2-3 in $y1 (float64)
@@ -1717,25 +1718,25 @@ function rowsFastFunc(kind, cols = 0) {
       (local.set $c0 (f64x2.div ${splat(1 / 2 ** 64)} (f64x2.mul ${get("s0")} ${splat(1 / 2 ** 64)})))
       (local.set $c1 (f64x2.div ${splat(1 / 2 ** 64)} (f64x2.mul ${get("s1")} ${splat(1 / 2 ** 64)})))
       ${overK(`
-        (local.set $xf0 ${gather("(local.get $a)")})
+        (local.set $xf0 ${gather()})
         (local.set $kf0 (i8x16.shuffle ${LOWS} (f32x4.demote_f64x2_zero (f64x2.mul (f64x2.promote_low_f32x4 ${get("xf0")}) ${get("c0")}))
           (f32x4.demote_f64x2_zero (f64x2.mul (f64x2.promote_low_f32x4 (i8x16.shuffle ${HIGH} ${get("xf0")} ${get("xf0")})) ${get("c1")}))))
-        ${scatter("(i32.add (local.get $a) (local.get $dy))", get("kf0"))}`)}`
+        ${storeResult(get("kf0"))}`)}`
       : kind === "logsoftmax"
         ? `;; pass 3: y = (x - m) - L in float32 lanes (as logsoftmax_fast: within 1.5 ulp of y plus L's own error)
       (local.set $lf0 (i8x16.shuffle ${LOWS} (f32x4.demote_f64x2_zero ${get("c0")}) (f32x4.demote_f64x2_zero ${get("c1")})))
       ${overK(`
-        (local.set $xf0 ${gather("(local.get $a)")})
+        (local.set $xf0 ${gather()})
         (local.set $kf0 (f32x4.sub (f32x4.sub ${get("xf0")} ${get("MF")}) ${get("lf0")}))
-        ${scatter("(i32.add (local.get $a) (local.get $dy))", get("kf0"))}`)}`
+        ${storeResult(get("kf0"))}`)}`
         : "";
-  const head = two
+  const head = inRegs
     ? `(func $${kind}_rows${cols} (param $x i32) (param $y i32) (param $st i32) (param $rows i32) (param $n i32) (result i32)`
     : `(func (export "${kind}_rows_fast") (param $x i32) (param $y i32) (param $st i32) (param $rows i32) (param $n i32) (result i32)`;
-  // the group's columns, loaded and split (two), and its results interleaved back into rows (two, softmax / logsoftmax)
+  // the group's columns, loaded and transposed (inRegs), and its results transposed back into rows (softmax / logsoftmax)
   const yAt = "(i32.add (local.get $g) (local.get $dy))";
-  const load2 = two ? loadColumns(cols, "(local.get $g)") : "";
-  const store2 = !two || kind === "logsumexp" ? "" : storeColumns(cols, yAt);
+  const loadCols = inRegs ? loadColumns(cols, "(local.get $g)") : "";
+  const storeCols = !inRegs || kind === "logsumexp" ? "" : storeColumns(cols, yAt);
   return `
   ${head}
     (local $dy i32) (local $g i32) (local $gend i32) (local $a i32) (local $kend i32) (local $nb i32) (local $nb2 i32) (local $nb3 i32) (local $str i32) (local $specials i32)
@@ -1743,7 +1744,7 @@ function rowsFastFunc(kind, cols = 0) {
     (local $qf0 v128) (local $zf0 v128) (local $s0 v128) (local $s1 v128) (local $y0 v128) (local $y1 v128) (local $a0 v128) (local $a1 v128) (local $l0 v128) (local $l1 v128)
     (local $c0 v128) (local $c1 v128) (local $C0 v128) (local $C1 v128) (local $C2 v128) (local $C3 v128) (local $O0 v128) (local $O1 v128) (local $O2 v128) (local $O3 v128) (local $T0 v128) (local $T1 v128) (local $T2 v128) (local $T3 v128) @@DECL@@
     @@INIT@@
-    ${two ? "" : [2, 3, 4].map((c) => `(if (i32.eq (local.get $n) (i32.const ${c})) (then (return (call $${kind}_rows${c} (local.get $x) (local.get $y) (local.get $st) (local.get $rows) (local.get $n)))))`).join("\n    ")}
+    ${inRegs ? "" : [2, 3, 4].map((c) => `(if (i32.eq (local.get $n) (i32.const ${c})) (then (return (call $${kind}_rows${c} (local.get $x) (local.get $y) (local.get $st) (local.get $rows) (local.get $n)))))`).join("\n    ")}
     (local.set $dy (i32.sub (local.get $y) (local.get $x)))
     (local.set $nb (i32.shl (local.get $n) (i32.const 2)))
     (local.set $nb2 (i32.shl (local.get $nb) (i32.const 1)))
@@ -1754,11 +1755,11 @@ function rowsFastFunc(kind, cols = 0) {
     (block $gdone (loop $gnext
       (br_if $gdone (i32.ge_u (local.get $g) (local.get $gend)))
       (local.set $kend (i32.add (local.get $g) (local.get $nb)))
-      ${load2}
+      ${loadCols}
       ;; pass 1: maxima (NaNs tracked apart)
       (local.set $MF (v128.const f32x4 -inf -inf -inf -inf))
       (local.set $u (v128.const i64x2 0 0))
-      ${overK(`(local.set $xf0 ${gather("(local.get $a)")})
+      ${overK(`(local.set $xf0 ${gather()})
         (local.set $MF (f32x4.pmax ${get("MF")} ${get("xf0")}))
         (local.set $u (v128.or ${get("u")} (f32x4.ne ${get("xf0")} ${get("xf0")})))`)}
       (local.set $MF (v128.bitselect (v128.const f32x4 nan nan nan nan) ${get("MF")} ${get("u")}))
@@ -1776,7 +1777,7 @@ function rowsFastFunc(kind, cols = 0) {
       ${finish.join("\n      ")}
       ${record.join("\n      ")}
       ${last}
-      ${store2}
+      ${storeCols}
       (local.set $g (i32.add (local.get $g) (i32.shl (local.get $nb) (i32.const 2))))
       (local.set $str (i32.add (local.get $str) (i32.const 128)))
       (br $gnext)))

@@ -214,15 +214,17 @@ function acrossRows(
   if (!ensureMemory(w, exact ? ab + colsScratch(op, exact, n, R) : ob + R * 4)) return false;
   const k = w.k;
   const at = xb >> 2;
+  const viaRowsExact = runsRowsExact(exact, op, n);
   for (let s0 = first; s0 < first + count; s0 += R) {
     const rows = Math.min(R, first + count - s0);
     copyIn(w, x, layout, s0, rows, at, mask);
-    if (runsRowsExact(exact, op, n)) {
+    // the kernels of whole groups of four rows: a last chunk padded with rows of zeros
+    const c = (rows + 3) & ~3;
+    if ((exact || viaRowsExact) && c !== rows) w.f32.fill(0, at + rows * n, at + c * n);
+    if (viaRowsExact) {
       // rows of 2 to 4: results in place (log-sum-exp: one float32 per row at tb), flags (i32 per row) at st. Fast
       // log-sum-exp of rows of 2 and 3 takes this exact kernel too (runsRowsExact: the fast four-row kernel pays
       // $log1p2 as well and leaves its cancelling rows to JavaScript)
-      const c = (rows + 3) & ~3;
-      if (c !== rows) w.f32.fill(0, at + rows * n, at + c * n);
       const flagged = k.rows_exact(xb, op === OP_LOG_SUM_EXP ? tb : xb, st, c, n, op);
       rowsExact.rows += rows;
       done.fill(1, s0, s0 + rows);
@@ -233,8 +235,6 @@ function acrossRows(
         rowsExact.flagged += flagged;
       }
     } else if (exact) {
-      const c = (rows + 3) & ~3;
-      if (c !== rows) w.f32.fill(0, at + rows * n, at + c * n);
       k.transpose(xb, tb, c, n, n, c);
       const specials = kernelCols(w, op, exact, tb, n, c, c * 4, st, ab);
       if (op !== OP_LOG_SUM_EXP) k.transpose(tb, xb, n, rows, c, n);
